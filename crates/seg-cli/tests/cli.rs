@@ -1,0 +1,171 @@
+//! The `seg` binary as CI and scripts use it (§7): exit codes, output formats on the right
+//! stream, `seg.toml` discovery, `seg explain`, and bad input that must never panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn seg(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seg")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("seg runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch project folder with a schema, a seg.toml and the given segment files.
+fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("seg-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("segments/nested")).unwrap();
+    std::fs::write(
+        dir.join("schema.json"),
+        r#"{"customer": [
+            {"code": "group", "label": "Group", "type": "select", "options": ["General", "VIP"], "use_in_customer_segment": true},
+            {"code": "dob", "label": "Date of Birth", "type": "date", "use_in_customer_segment": false}
+        ]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("seg.toml"), "schema = \"schema.json\"\n").unwrap();
+    for (path, content) in files {
+        std::fs::write(dir.join(path), content).unwrap();
+    }
+    dir
+}
+
+const CLEAN: &str = "segment vip {\n  applies_to registered\n  customer.group is \"VIP\"\n}\n";
+const BROKEN: &str = "segment bad {\n  applies_to registered\n  customer.gropu is \"VIP\"\n}\n";
+const WARNING: &str = "segment warn {\n  customer.group is \"VIP\"\n}\n";
+
+#[test]
+fn clean_files_exit_0_and_say_so() {
+    let dir = project("clean", &[("segments/a.seg", CLEAN)]);
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("checked 1 segment in 1 file: no problems"));
+}
+
+#[test]
+fn errors_exit_1_with_a_rendered_report() {
+    let dir = project("errors", &[("segments/a.seg", CLEAN), ("segments/nested/b.seg", BROKEN)]);
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("E0201"), "{err}");
+    assert!(err.contains("segments/nested/b.seg"), "{err}");
+    assert!(err.contains("did you mean `group`?"), "{err}");
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let dir = project("warnings", &[("segments/a.seg", WARNING)]);
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("W0602"));
+}
+
+#[test]
+fn json_format_is_an_array_on_stdout() {
+    let dir = project("json", &[("segments/b.seg", BROKEN)]);
+    let out = seg(&["check", "--format", "json", "segments/b.seg"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.trim_start().starts_with('['), "{stdout}");
+    for key in ["\"code\"", "\"severity\"", "\"file\"", "\"line\"", "\"column\"", "\"end_line\"", "\"end_column\"", "\"message\"", "\"help\""] {
+        assert!(stdout.contains(key), "{key} missing in {stdout}");
+    }
+    assert!(stdout.contains("\"line\":3") || stdout.contains("\"line\": 3"), "{stdout}");
+    assert!(stdout.contains("\"column\":12") || stdout.contains("\"column\": 12"), "{stdout}");
+}
+
+#[test]
+fn github_format_annotates_lines() {
+    let dir = project("github", &[("segments/b.seg", BROKEN)]);
+    let out = seg(&["check", "--format", "github", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("::error file=segments/b.seg,line=3,col=12"), "{stdout}");
+}
+
+#[test]
+fn sarif_format_is_sarif_2_1_0() {
+    let dir = project("sarif", &[("segments/b.seg", BROKEN)]);
+    let out = seg(&["check", "--format", "sarif", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\"version\":\"2.1.0\"") || stdout.contains("\"version\": \"2.1.0\""), "{stdout}");
+    assert!(stdout.contains("E0201"));
+}
+
+#[test]
+fn schema_flag_overrides_seg_toml_and_missing_schema_is_usage_error() {
+    let dir = project("schema-flag", &[("segments/a.seg", CLEAN)]);
+    std::fs::remove_file(dir.join("seg.toml")).unwrap();
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no attribute schema"));
+    let out = seg(&["check", "--schema", "schema.json", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn seg_toml_is_found_from_a_nested_folder() {
+    let dir = project("nested", &[("segments/nested/a.seg", CLEAN)]);
+    let out = seg(&["check", "a.seg"], &dir.join("segments/nested"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn broken_seg_toml_and_missing_paths_are_usage_errors() {
+    let dir = project("usage", &[("segments/a.seg", CLEAN)]);
+    let out = seg(&["check", "nowhere"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nowhere"));
+    std::fs::write(dir.join("seg.toml"), "schema = [1\n").unwrap();
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("seg.toml"));
+    let out = seg(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let out = seg(&["check", "--format", "xml", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn malformed_schema_is_reported_with_its_line() {
+    let dir = project("bad-schema", &[("segments/a.seg", CLEAN)]);
+    std::fs::write(dir.join("schema.json"), "{\n  \"customer\": [\n    {\"code\": \"group\", \"type\": \"selec\"}\n  ]\n}\n").unwrap();
+    let out = seg(&["check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("schema.json:3"), "{err}");
+}
+
+#[test]
+fn explain_prints_pages_and_rejects_unknown_codes() {
+    let dir = std::env::temp_dir();
+    let out = seg(&["explain", "E0202"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("use_in_customer_segment"));
+    let out = seg(&["explain", "e0202"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    let out = seg(&["explain", "E9999"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let out = seg(&["explain"], &dir);
+    assert!(text(&out.stdout).contains("W0602"));
+}
+
+#[test]
+fn hostile_files_get_diagnostics_not_panics() {
+    let deep = format!("segment deep {{ {} cart.subtotal > 1 {} }}", "not ".repeat(100_000), "");
+    let nested = format!("segment nested {{ {} cart.subtotal > 1 {} }}", "all { ".repeat(100_000), "} ".repeat(100_000));
+    let dir = project("hostile", &[("segments/deep.seg", &deep), ("segments/nested.seg", &nested), ("segments/empty.seg", "")]);
+    std::fs::write(dir.join("segments/nul.seg"), b"segment n {\0}").unwrap();
+    std::fs::write(dir.join("segments/latin1.seg"), b"segment l { any addresses { city is \"K\xf6ln\" } }").unwrap();
+    let out = seg(&["check", "--format", "json", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for code in ["E0001", "E0002", "E0003", "W0005"] {
+        assert!(stdout.contains(code), "{code} missing: {stdout}");
+    }
+    assert!(!text(&out.stderr).contains("panicked"));
+}

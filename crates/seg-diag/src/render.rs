@@ -1,0 +1,1 @@
+//! Renderers: terminal (ariadne), JSON, GitHub annotations, SARIF 2.1.0.
