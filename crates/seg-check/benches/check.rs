@@ -26,7 +26,11 @@ fn corpus(segments: usize) -> Vec<String> {
     let mut text = String::new();
     for i in 0..segments {
         let body = templates[i % templates.len()];
-        let reference = if i % 10 == 9 { format!("\n    in segment s{}", i - 1) } else { String::new() };
+        let reference = if i % 10 == 9 {
+            format!("\n    in segment s{}", i - 1)
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
             "/// Generated segment {i}.\nsegment s{i} {{\n  name \"Segment {i}\"\n  applies_to registered\n  all {{\n    {body}{reference}\n  }}\n}}\n\n"
         ));
@@ -51,7 +55,11 @@ fn check_10k_segments(bencher: divan::Bencher) {
             .enumerate()
             .map(|(i, text)| seg_syntax::parse(FileId(i as u32), text).0)
             .collect();
-        let modules: Vec<_> = parsed.iter().enumerate().map(|(i, m)| (FileId(i as u32), m)).collect();
+        let modules: Vec<_> = parsed
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (FileId(i as u32), m))
+            .collect();
         let checked = seg_check::check(&modules, &schema);
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics.first());
         checked.program.segments.len()
@@ -62,6 +70,10 @@ fn check_10k_segments(bencher: divan::Bencher) {
 fn parse_only_10k_segments(bencher: divan::Bencher) {
     let files = corpus(10_000);
     bencher.bench_local(|| {
-        files.iter().enumerate().map(|(i, text)| seg_syntax::parse(FileId(i as u32), text).0.segments.len()).sum::<usize>()
+        files
+            .iter()
+            .enumerate()
+            .map(|(i, text)| seg_syntax::parse(FileId(i as u32), text).0.segments.len())
+            .sum::<usize>()
     });
 }

@@ -22,7 +22,9 @@ pub struct Checked {
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -50,8 +52,14 @@ pub fn check(modules: &[(FileId, &ast::Module)], schema: &Schema) -> Checked {
                         format!("segment id `{}` is already used", segment.id.name),
                         Label::new(*file, segment.id.span, "duplicate id"),
                     )
-                    .with_secondary(Label::new(first_file, first_segment.id.span, "first used here"))
-                    .with_help("segment ids are unique across all files checked together; rename one"),
+                    .with_secondary(Label::new(
+                        first_file,
+                        first_segment.id.span,
+                        "first used here",
+                    ))
+                    .with_help(
+                        "segment ids are unique across all files checked together; rename one",
+                    ),
                 );
             } else {
                 ids.insert(segment.id.name.as_str(), index);
@@ -83,7 +91,10 @@ pub fn check(modules: &[(FileId, &ast::Module)], schema: &Schema) -> Checked {
 
     report_cycles(&all, &references, &mut program, &mut diagnostics);
     seg_diag::sort(&mut diagnostics);
-    Checked { program, diagnostics }
+    Checked {
+        program,
+        diagnostics,
+    }
 }
 
 /// An `in segment` edge: the referenced segment and where the reference is written.
@@ -128,7 +139,10 @@ fn report_cycles(
                     stack.push((edge.target, 0));
                 }
                 Mark::Active => {
-                    let start = stack.iter().position(|&(n, _)| n == edge.target).unwrap_or(0);
+                    let start = stack
+                        .iter()
+                        .position(|&(n, _)| n == edge.target)
+                        .unwrap_or(0);
                     let cycle: Vec<usize> = stack[start..].iter().map(|&(n, _)| n).collect();
                     let mut names: Vec<&str> =
                         cycle.iter().map(|&n| all[n].1.id.name.as_str()).collect();
@@ -140,7 +154,11 @@ fn report_cycles(
                     let message = if cycle.len() == 1 {
                         format!("segment `{}` refers to itself", segment.id.name)
                     } else {
-                        format!("segment `{}` is part of a reference cycle: {}", segment.id.name, names.join(" → "))
+                        format!(
+                            "segment `{}` is part of a reference cycle: {}",
+                            segment.id.name,
+                            names.join(" → ")
+                        )
                     };
                     diagnostics.push(
                         Diagnostic::new(Code::E0502, message, Label::new(file, edge.span, "this reference closes the cycle"))
@@ -176,7 +194,10 @@ struct Scope {
 }
 
 impl Scope {
-    const ROOT: Scope = Scope { element: None, audience_reported: false };
+    const ROOT: Scope = Scope {
+        element: None,
+        audience_reported: false,
+    };
 }
 
 impl<'a> SegmentChecker<'a> {
@@ -187,10 +208,20 @@ impl<'a> SegmentChecker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn error(&mut self, code: Code, span: Span, message: impl Into<String>, label: impl Into<String>) -> DiagnosticBuilder<'_, 'a> {
+    fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> DiagnosticBuilder<'_, 'a> {
         DiagnosticBuilder {
             checker: self,
-            diagnostic: Some(Diagnostic::new(code, message, Label::new(FileId(0), span, label))),
+            diagnostic: Some(Diagnostic::new(
+                code,
+                message,
+                Label::new(FileId(0), span, label),
+            )),
         }
     }
 
@@ -215,16 +246,26 @@ impl<'a> SegmentChecker<'a> {
         let conditions: Vec<&ast::Condition> = segment.conditions().collect();
         match conditions.as_slice() {
             [] => {
-                self.error(Code::E0504, segment.id.span, format!("segment `{}` has no condition", segment.id.name), "no root condition")
-                    .help("add one condition, usually `all { … }` holding the others")
-                    .emit();
+                self.error(
+                    Code::E0504,
+                    segment.id.span,
+                    format!("segment `{}` has no condition", segment.id.name),
+                    "no root condition",
+                )
+                .help("add one condition, usually `all { … }` holding the others")
+                .emit();
             }
             [root] => def.condition = self.condition(root, Scope::ROOT),
             [first, second, ..] => {
-                self.error(Code::E0504, second.span(), "a segment has exactly one root condition", "second root condition")
-                    .secondary(first.span(), "first root condition")
-                    .help("wrap the conditions in `all { … }` (every one must hold) or `any { … }`")
-                    .emit();
+                self.error(
+                    Code::E0504,
+                    second.span(),
+                    "a segment has exactly one root condition",
+                    "second root condition",
+                )
+                .secondary(first.span(), "first root condition")
+                .help("wrap the conditions in `all { … }` (every one must hold) or `any { … }`")
+                .emit();
                 for extra in &conditions {
                     self.condition(extra, Scope::ROOT);
                 }
@@ -238,10 +279,15 @@ impl<'a> SegmentChecker<'a> {
         let mut seen: HashMap<PropertyKey, Span> = HashMap::new();
         for property in segment.properties() {
             if let Some(&first) = seen.get(&property.key) {
-                self.error(Code::E0503, property.key_span, format!("property `{}` is given twice", property.key.as_str()), "given again here")
-                    .secondary(first, "first given here")
-                    .help("keep one of them")
-                    .emit();
+                self.error(
+                    Code::E0503,
+                    property.key_span,
+                    format!("property `{}` is given twice", property.key.as_str()),
+                    "given again here",
+                )
+                .secondary(first, "first given here")
+                .help("keep one of them")
+                .emit();
                 continue;
             }
             seen.insert(property.key, property.key_span);
@@ -272,7 +318,9 @@ impl<'a> SegmentChecker<'a> {
                             let mut b = self
                                 .error(Code::E0505, value.span, format!("`applies_to` takes visitors, registered or everyone, not `{}`", &word), "unknown audience")
                                 .help("visitors: shoppers not signed in; registered: signed-in customers; everyone: both (the default)");
-                            if let Some(s) = did_you_mean(word, ["visitors", "registered", "everyone"]) {
+                            if let Some(s) =
+                                did_you_mean(word, ["visitors", "registered", "everyone"])
+                            {
                                 b = b.suggest(value.span, s);
                             }
                             b.emit();
@@ -281,21 +329,34 @@ impl<'a> SegmentChecker<'a> {
                 }
                 PropertyKey::Websites => match &value.kind {
                     LiteralKind::List(items) if items.is_empty() => {
-                        self.error(Code::E0505, value.span, "`websites` lists no website", "empty list")
-                            .help("list website codes, or leave `websites` out to mean every website")
-                            .emit();
+                        self.error(
+                            Code::E0505,
+                            value.span,
+                            "`websites` lists no website",
+                            "empty list",
+                        )
+                        .help("list website codes, or leave `websites` out to mean every website")
+                        .emit();
                     }
                     LiteralKind::List(items) => {
                         let mut codes = Vec::new();
                         for item in items {
                             match &item.kind {
                                 LiteralKind::String(s) => codes.push(s.clone()),
-                                other => self.wrong_value(item, "a website code string", other.describe()),
+                                other => self.wrong_value(
+                                    item,
+                                    "a website code string",
+                                    other.describe(),
+                                ),
                             }
                         }
                         def.websites = Some(codes);
                     }
-                    other => self.wrong_value(value, "a list of website codes such as [\"base\"]", other.describe()),
+                    other => self.wrong_value(
+                        value,
+                        "a list of website codes such as [\"base\"]",
+                        other.describe(),
+                    ),
                 },
                 PropertyKey::Active => match value.kind {
                     LiteralKind::Bool(b) => def.active = b,
@@ -306,10 +367,17 @@ impl<'a> SegmentChecker<'a> {
     }
 
     fn wrong_value(&mut self, literal: &ast::Literal, expected: &str, found: &str) {
-        let mut b = self.error(Code::E0302, literal.span, format!("expected {expected}, found {found}"), format!("expected {expected}"));
+        let mut b = self.error(
+            Code::E0302,
+            literal.span,
+            format!("expected {expected}, found {found}"),
+            format!("expected {expected}"),
+        );
         if let LiteralKind::Word(word) = &literal.kind {
             if expected.contains("string") {
-                b = b.help("strings are written in double quotes").suggest(literal.span, format!("\"{word}\""));
+                b = b
+                    .help("strings are written in double quotes")
+                    .suggest(literal.span, format!("\"{word}\""));
             }
         }
         b.emit();
@@ -318,11 +386,17 @@ impl<'a> SegmentChecker<'a> {
     // ---- Conditions -------------------------------------------------------------------------
 
     fn condition(&mut self, condition: &ast::Condition, scope: Scope) -> Cond {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.condition_inner(condition, scope))
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.condition_inner(condition, scope)
+        })
     }
 
     fn conditions(&mut self, block: &ast::Block, scope: Scope) -> Vec<Cond> {
-        block.conditions.iter().map(|c| self.condition(c, scope)).collect()
+        block
+            .conditions
+            .iter()
+            .map(|c| self.condition(c, scope))
+            .collect()
     }
 
     fn condition_inner(&mut self, condition: &ast::Condition, scope: Scope) -> Cond {
@@ -337,32 +411,61 @@ impl<'a> SegmentChecker<'a> {
             }
             ast::Condition::Not { inner, .. } => Cond::Not(Box::new(self.condition(inner, scope))),
             ast::Condition::SegmentRef { target, span, .. } => self.segment_ref(target, *span),
-            ast::Condition::Quantified { quantifier, keyword, collection, window, block, .. } => {
+            ast::Condition::Quantified {
+                quantifier,
+                keyword,
+                collection,
+                window,
+                block,
+                ..
+            } => {
                 // Without the collection the block's fields cannot be resolved; checking them
                 // anyway would only add errors that follow from this one.
-                let Some(resolved) = self.collection(collection, scope) else { return Cond::Invalid };
+                let Some(resolved) = self.collection(collection, scope) else {
+                    return Cond::Invalid;
+                };
                 let inner_scope = self.enter(resolved, collection.span, scope);
                 if resolved.is_single() {
                     self.error(
                         Code::E0404,
                         *keyword,
-                        format!("`{}` is a single address and takes no quantifier", collection.text()),
+                        format!(
+                            "`{}` is a single address and takes no quantifier",
+                            collection.text()
+                        ),
                         "no quantifier here",
                     )
-                    .help(format!("write `{} {{ … }}`: it holds when the address exists and matches", collection.text()))
-                    .suggest(Span::new(keyword.start as usize, collection.span.start as usize), "")
+                    .help(format!(
+                        "write `{} {{ … }}`: it holds when the address exists and matches",
+                        collection.text()
+                    ))
+                    .suggest(
+                        Span::new(keyword.start as usize, collection.span.start as usize),
+                        "",
+                    )
                     .emit();
                     self.conditions(block, inner_scope);
                     return Cond::Invalid;
                 }
-                let window = window.as_ref().and_then(|w| self.window(w, resolved, collection));
+                let window = window
+                    .as_ref()
+                    .and_then(|w| self.window(w, resolved, collection));
                 let body = Cond::All(self.conditions(block, inner_scope));
-                Cond::Quantified { quantifier: *quantifier, collection: resolved, window, body: Box::new(body) }
+                Cond::Quantified {
+                    quantifier: *quantifier,
+                    collection: resolved,
+                    window,
+                    body: Box::new(body),
+                }
             }
-            ast::Condition::Single { collection, block, .. } => {
+            ast::Condition::Single {
+                collection, block, ..
+            } => {
                 // Without the collection the block's fields cannot be resolved; checking them
                 // anyway would only add errors that follow from this one.
-                let Some(resolved) = self.collection(collection, scope) else { return Cond::Invalid };
+                let Some(resolved) = self.collection(collection, scope) else {
+                    return Cond::Invalid;
+                };
                 let inner_scope = self.enter(resolved, collection.span, scope);
                 if !resolved.is_single() {
                     self.error(
@@ -378,13 +481,34 @@ impl<'a> SegmentChecker<'a> {
                     return Cond::Invalid;
                 }
                 let body = Cond::All(self.conditions(block, inner_scope));
-                Cond::Single { collection: resolved, body: Box::new(body) }
+                Cond::Single {
+                    collection: resolved,
+                    body: Box::new(body),
+                }
             }
-            ast::Condition::Aggregate { function, keyword, path, window, filter, operation, .. } => {
-                self.aggregate(*function, *keyword, path, window.as_ref(), filter.as_ref(), operation, scope)
-            }
-            ast::Condition::Comparison { path, operation, .. } => {
-                let Some(field) = self.field(path, scope) else { return Cond::Invalid };
+            ast::Condition::Aggregate {
+                function,
+                keyword,
+                path,
+                window,
+                filter,
+                operation,
+                ..
+            } => self.aggregate(
+                *function,
+                *keyword,
+                path,
+                window.as_ref(),
+                filter.as_ref(),
+                operation,
+                scope,
+            ),
+            ast::Condition::Comparison {
+                path, operation, ..
+            } => {
+                let Some(field) = self.field(path, scope) else {
+                    return Cond::Invalid;
+                };
                 match self.test(&field, &path.text(), operation) {
                     Some(test) => Cond::Compare { field, test },
                     None => Cond::Invalid,
@@ -396,7 +520,10 @@ impl<'a> SegmentChecker<'a> {
     fn segment_ref(&mut self, target: &ast::Ident, span: Span) -> Cond {
         match self.ids.get(target.name.as_str()) {
             Some(&index) => {
-                self.references.push(Reference { target: index, span });
+                self.references.push(Reference {
+                    target: index,
+                    span,
+                });
                 Cond::InSegment(index)
             }
             None => {
@@ -415,7 +542,10 @@ impl<'a> SegmentChecker<'a> {
 
     /// The scope inside a collection's block; reports the collection if it is logged-in-only.
     fn enter(&mut self, collection: Collection, span: Span, scope: Scope) -> Scope {
-        let mut inner = Scope { element: Some(collection), audience_reported: scope.audience_reported };
+        let mut inner = Scope {
+            element: Some(collection),
+            audience_reported: scope.audience_reported,
+        };
         if scope.element.is_none() && collection.logged_in_only() {
             let what = format!("`{}`", collection.name());
             inner.audience_reported |= self.logged_in_only(span, &what, scope);
@@ -449,7 +579,11 @@ impl<'a> SegmentChecker<'a> {
     fn collection(&mut self, path: &ast::Path, scope: Scope) -> Option<Collection> {
         let (collection, used) = self.collection_prefix(path, scope)?;
         if let Some(extra) = path.segments.get(used) {
-            let children = collection.children();
+            let children: &[&str] = if collection == Collection::Orders {
+                &["items"]
+            } else {
+                &[]
+            };
             let mut b = self.error(
                 Code::E0204,
                 extra.span,
@@ -458,8 +592,15 @@ impl<'a> SegmentChecker<'a> {
             );
             b = match did_you_mean(&extra.name, children.iter().copied()) {
                 Some(s) => b.did_you_mean(extra.span, s),
-                None if children.is_empty() => b.help(format!("the elements of `{}` hold no collections", collection.name())),
-                None => b.help(format!("collections inside `{}`: {}", collection.name(), children.join(", "))),
+                None if children.is_empty() => b.help(format!(
+                    "`{}` holds no collection to chain",
+                    collection.name()
+                )),
+                None => b.help(format!(
+                    "`{}` chains with: {}",
+                    collection.name(),
+                    children.join(", ")
+                )),
             };
             b.emit();
             return None;
@@ -480,7 +621,12 @@ impl<'a> SegmentChecker<'a> {
             if let Some(element) = scope.element {
                 names.extend(element.children());
             }
-            let mut b = self.error(Code::E0204, first.span, format!("unknown collection `{}`", first.name), "not a collection");
+            let mut b = self.error(
+                Code::E0204,
+                first.span,
+                format!("unknown collection `{}`", first.name),
+                "not a collection",
+            );
             b = match did_you_mean(&first.name, names.iter().copied()) {
                 Some(s) => b.did_you_mean(first.span, s),
                 None => b.help(format!("collections: {}", names.join(", "))),
@@ -488,10 +634,14 @@ impl<'a> SegmentChecker<'a> {
             b.emit();
             return None;
         };
+        // `orders.items` flattens every order's lines: it is `ordered_products`, not the lines
+        // of one order (that is `items` inside an `orders` block).
         let mut used = 1;
-        while let Some(child) = path.segments.get(used).and_then(|s| collection.child(&s.name)) {
-            collection = child;
-            used += 1;
+        if collection == Collection::Orders
+            && path.segments.get(1).is_some_and(|s| s.name == "items")
+        {
+            collection = Collection::OrderedProducts;
+            used = 2;
         }
         Some((collection, used))
     }
@@ -506,7 +656,11 @@ impl<'a> SegmentChecker<'a> {
         let (field, used) = match first.name.as_str() {
             "customer" => {
                 let attribute = self.attribute_segment(path, Entity::Customer, "customer")?;
-                self.logged_in_only(path.span, &format!("`customer.{}`", segments[1].name), scope);
+                self.logged_in_only(
+                    path.span,
+                    &format!("`customer.{}`", segments[1].name),
+                    scope,
+                );
                 (attribute, 2)
             }
             "cart" => {
@@ -515,29 +669,60 @@ impl<'a> SegmentChecker<'a> {
                     return None;
                 };
                 match model::CART_FIELDS.iter().find(|(n, _)| *n == name.name) {
-                    Some(&(n, ty)) => (Field { source: FieldSource::Cart(n), ty, options: Vec::new() }, 2),
+                    Some(&(n, ty)) => (
+                        Field {
+                            source: FieldSource::Cart(n),
+                            ty,
+                            options: Vec::new(),
+                        },
+                        2,
+                    ),
                     None => {
                         let names = model::CART_FIELDS.iter().map(|(n, _)| *n);
-                        let mut b = self.error(Code::E0203, name.span, format!("the cart has no field `{}`", name.name), "unknown field");
+                        let mut b = self.error(
+                            Code::E0203,
+                            name.span,
+                            format!("the cart has no field `{}`", name.name),
+                            "unknown field",
+                        );
                         b = match did_you_mean(&name.name, names.clone()) {
                             Some(s) => b.did_you_mean(name.span, s),
-                            None => b.help(format!("cart fields: {}", names.collect::<Vec<_>>().join(", "))),
+                            None => b.help(format!(
+                                "cart fields: {}",
+                                names.collect::<Vec<_>>().join(", ")
+                            )),
                         };
                         b.emit();
                         return None;
                     }
                 }
             }
-            "logged_in" => (Field { source: FieldSource::LoggedIn, ty: AttrType::Boolean, options: Vec::new() }, 1),
+            "logged_in" => (
+                Field {
+                    source: FieldSource::LoggedIn,
+                    ty: AttrType::Boolean,
+                    options: Vec::new(),
+                },
+                1,
+            ),
             "product" if element.is_some_and(ElementKind::has_product) => {
                 (self.attribute_segment(path, Entity::Product, "product")?, 2)
             }
             name => {
                 if let Some(ty) = element.and_then(|e| e.builtin_field(name)) {
                     let source = FieldSource::Element(
-                        element.and_then(|e| e.builtin_fields().iter().find(|(n, _)| *n == name)).map_or("", |(n, _)| *n),
+                        element
+                            .and_then(|e| e.builtin_fields().iter().find(|(n, _)| *n == name))
+                            .map_or("", |(n, _)| *n),
                     );
-                    (Field { source, ty, options: Vec::new() }, 1)
+                    (
+                        Field {
+                            source,
+                            ty,
+                            options: Vec::new(),
+                        },
+                        1,
+                    )
                 } else if let Some(entity) = element.and_then(ElementKind::attribute_entity) {
                     (self.attribute(entity, first)?, 1)
                 } else {
@@ -547,24 +732,51 @@ impl<'a> SegmentChecker<'a> {
             }
         };
         if let Some(extra) = segments.get(used) {
-            self.error(Code::E0203, extra.span, format!("`{}` has no field `{}`", segments[..used].iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("."), extra.name), "unknown field")
-                .help("this field holds a value, not a record")
-                .emit();
+            self.error(
+                Code::E0203,
+                extra.span,
+                format!(
+                    "`{}` has no field `{}`",
+                    segments[..used]
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("."),
+                    extra.name
+                ),
+                "unknown field",
+            )
+            .help("this field holds a value, not a record")
+            .emit();
             return None;
         }
         Some(field)
     }
 
     fn needs_member(&mut self, ident: &ast::Ident, what: &str, example: &str) {
-        self.error(Code::E0203, ident.span, format!("`{what}` needs a field after it"), "incomplete path")
-            .help(format!("write for example `{example}`"))
-            .emit();
+        self.error(
+            Code::E0203,
+            ident.span,
+            format!("`{what}` needs a field after it"),
+            "incomplete path",
+        )
+        .help(format!("write for example `{example}`"))
+        .emit();
     }
 
     /// `customer.<attr>` / `product.<attr>`: the second segment is a schema attribute.
-    fn attribute_segment(&mut self, path: &ast::Path, entity: Entity, prefix: &str) -> Option<Field> {
+    fn attribute_segment(
+        &mut self,
+        path: &ast::Path,
+        entity: Entity,
+        prefix: &str,
+    ) -> Option<Field> {
         let Some(name) = path.segments.get(1) else {
-            let example = if entity == Entity::Product { "product.category_ids" } else { "customer.group" };
+            let example = if entity == Entity::Product {
+                "product.category_ids"
+            } else {
+                "customer.group"
+            };
             self.needs_member(&path.segments[0], prefix, example);
             return None;
         };
@@ -576,23 +788,35 @@ impl<'a> SegmentChecker<'a> {
         let schema = self.schema;
         let Some(attribute) = schema.attribute(entity, &name.name) else {
             let attributes = schema.attributes(entity);
-            let enabled = attributes.iter().filter(|a| a.enabled(entity)).map(|a| a.code.as_str());
+            let enabled = attributes
+                .iter()
+                .filter(|a| a.enabled(entity))
+                .map(|a| a.code.as_str());
             let mut b = self.error(
                 Code::E0201,
                 name.span,
                 format!("unknown {} attribute `{}`", entity_words(entity), name.name),
                 "not in the schema",
             );
-            b = match did_you_mean(&name.name, enabled).or_else(|| did_you_mean(&name.name, attributes.iter().map(|a| a.code.as_str()))) {
+            b = match did_you_mean(&name.name, enabled)
+                .or_else(|| did_you_mean(&name.name, attributes.iter().map(|a| a.code.as_str())))
+            {
                 Some(s) => b.did_you_mean(name.span, s),
-                None => b.help(format!("declare it in the schema's `{}` list", entity.as_str())),
+                None => b.help(format!(
+                    "declare it in the schema's `{}` list",
+                    entity.as_str()
+                )),
             };
             b.emit();
             return None;
         };
         if !attribute.enabled(entity) {
             let flag = Attribute::flag_name(entity);
-            let property = if entity == Entity::Product { "Use for Promo Rule Conditions" } else { "Use in Customer Segment" };
+            let property = if entity == Entity::Product {
+                "Use for Promo Rule Conditions"
+            } else {
+                "Use in Customer Segment"
+            };
             let mut b = self
                 .error(
                     Code::E0202,
@@ -610,12 +834,18 @@ impl<'a> SegmentChecker<'a> {
             }
             b.emit();
         }
-        Some(Field { source: attribute_source(entity, &attribute.code), ty: attribute.ty, options: attribute.options.clone() })
+        Some(Field {
+            source: attribute_source(entity, &attribute.code),
+            ty: attribute.ty,
+            options: attribute.options.clone(),
+        })
     }
 
     fn unknown_field(&mut self, path: &ast::Path, scope: Scope) {
         let first = &path.segments[0];
-        if Collection::root(&first.name).is_some() || scope.element.and_then(|c| c.child(&first.name)).is_some() {
+        if Collection::root(&first.name).is_some()
+            || scope.element.and_then(|c| c.child(&first.name)).is_some()
+        {
             self.error(Code::E0404, first.span, format!("`{}` is a collection, not a field", first.name), "a collection")
                 .help(format!(
                     "test its elements with `any {0} {{ … }}` / `all …` / `no …`, or aggregate with `count({0})`",
@@ -630,7 +860,13 @@ impl<'a> SegmentChecker<'a> {
                 let element = collection.element();
                 names.extend(element.builtin_fields().iter().map(|(n, _)| n.to_string()));
                 if let Some(entity) = element.attribute_entity() {
-                    names.extend(self.schema.attributes(entity).iter().filter(|a| a.enabled(entity)).map(|a| a.code.clone()));
+                    names.extend(
+                        self.schema
+                            .attributes(entity)
+                            .iter()
+                            .filter(|a| a.enabled(entity))
+                            .map(|a| a.code.clone()),
+                    );
                 }
                 if element.has_product() {
                     names.push("product".into());
@@ -639,7 +875,12 @@ impl<'a> SegmentChecker<'a> {
             }
             None => "at the top of a segment".to_string(),
         };
-        let mut b = self.error(Code::E0203, first.span, format!("unknown field `{}` {here}", first.name), "unknown field");
+        let mut b = self.error(
+            Code::E0203,
+            first.span,
+            format!("unknown field `{}` {here}", first.name),
+            "unknown field",
+        );
         b = match did_you_mean(&first.name, names.iter().map(String::as_str)) {
             Some(s) => b.did_you_mean(first.span, s),
             None if scope.element.is_none() => b.help(
@@ -664,22 +905,41 @@ impl<'a> SegmentChecker<'a> {
         scope: Scope,
     ) -> Cond {
         let resolved = self.collection_prefix(path, scope);
-        let Some((collection, used)) = resolved else { return Cond::Invalid };
+        let Some((collection, used)) = resolved else {
+            return Cond::Invalid;
+        };
         let collection_span = path.segments[0].span.cover(path.segments[used - 1].span);
         let inner_scope = self.enter(collection, collection_span, scope);
         let window = window.and_then(|w| self.window(w, collection, path));
-        let filter_cond = Cond::All(filter.map(|f| self.conditions(&f.block, inner_scope)).unwrap_or_default());
+        let filter_cond = Cond::All(
+            filter
+                .map(|f| self.conditions(&f.block, inner_scope))
+                .unwrap_or_default(),
+        );
         if collection.is_single() {
-            self.error(Code::E0403, collection_span, format!("`{}` is a single address, not a collection to aggregate", collection.name()), "not a list")
-                .help("aggregates run over lists such as `orders`, `cart_items` or `orders.items`")
-                .emit();
+            self.error(
+                Code::E0403,
+                collection_span,
+                format!(
+                    "`{}` is a single address, not a collection to aggregate",
+                    collection.name()
+                ),
+                "not a list",
+            )
+            .help("aggregates run over lists such as `orders`, `cart_items` or `orders.items`")
+            .emit();
             return Cond::Invalid;
         }
         let field_path = &path.segments[used..];
         let field = if field_path.is_empty() {
             None
         } else {
-            let sub = ast::Path { segments: field_path.to_vec(), span: field_path[0].span.cover(field_path[field_path.len() - 1].span) };
+            let sub = ast::Path {
+                segments: field_path.to_vec(),
+                span: field_path[0]
+                    .span
+                    .cover(field_path[field_path.len() - 1].span),
+            };
             match self.field(&sub, inner_scope) {
                 Some(f) => Some((f, sub.span)),
                 None => return Cond::Invalid,
@@ -696,9 +956,18 @@ impl<'a> SegmentChecker<'a> {
                 return Cond::Invalid;
             }
             (_, None) => {
-                self.error(Code::E0403, path.span, format!("`{name}` needs a numeric field of `{}`", collection.name()), "no field")
-                    .help(format!("write for example `{name}({}.{})`", path.text(), numeric_example(collection)))
-                    .emit();
+                self.error(
+                    Code::E0403,
+                    path.span,
+                    format!("`{name}` needs a numeric field of `{}`", collection.name()),
+                    "no field",
+                )
+                .help(format!(
+                    "write for example `{name}({}.{})`",
+                    path.text(),
+                    numeric_example(collection)
+                ))
+                .emit();
                 return Cond::Invalid;
             }
             (_, Some((f, span))) => {
@@ -714,9 +983,15 @@ impl<'a> SegmentChecker<'a> {
                 }
             }
         };
-        let result_field = Field { source: FieldSource::Element("aggregate"), ty: result, options: Vec::new() };
+        let result_field = Field {
+            source: FieldSource::Element("aggregate"),
+            ty: result,
+            options: Vec::new(),
+        };
         let _ = keyword;
-        let Some(test) = self.test(&result_field, &format!("{name}(…)"), operation) else { return Cond::Invalid };
+        let Some(test) = self.test(&result_field, &format!("{name}(…)"), operation) else {
+            return Cond::Invalid;
+        };
         Cond::Aggregate {
             function,
             collection,
@@ -728,14 +1003,20 @@ impl<'a> SegmentChecker<'a> {
         }
     }
 
-    fn window(&mut self, window: &ast::Window, collection: Collection, path: &ast::Path) -> Option<hir::Window> {
+    fn window(
+        &mut self,
+        window: &ast::Window,
+        collection: Collection,
+        path: &ast::Path,
+    ) -> Option<hir::Window> {
         if collection.time_field().is_none() {
             self.error(Code::E0401, window.keyword, format!("`{}` has no time field, so it takes no time window", path.text()), "no time to filter on")
                 .help("windows filter collections with a time: cart_items, wishlist_items, viewed_products, orders, ordered_products")
                 .emit();
             return None;
         }
-        let instant = |c: &mut Self, literal: &ast::Literal| c.value(literal, AttrType::Datetime, &[]);
+        let instant =
+            |c: &mut Self, literal: &ast::Literal| c.value(literal, AttrType::Datetime, &[]);
         Some(match &window.kind {
             ast::WindowKind::WithinLast(duration) => {
                 let (amount, unit) = self.duration(duration, true)?;
@@ -750,22 +1031,46 @@ impl<'a> SegmentChecker<'a> {
         })
     }
 
-    fn duration(&mut self, duration: &ast::Duration, hours_allowed: bool) -> Option<(i64, TimeUnit)> {
+    fn duration(
+        &mut self,
+        duration: &ast::Duration,
+        hours_allowed: bool,
+    ) -> Option<(i64, TimeUnit)> {
         let amount = match &duration.amount.kind {
-            LiteralKind::Number(text) => text.parse::<i64>().ok().filter(|n| (0..=MAX_DURATION).contains(n)),
+            LiteralKind::Number(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=MAX_DURATION).contains(n)),
             _ => None,
         };
         let unit = TimeUnit::parse(&duration.unit.name);
         if amount.is_none() {
-            self.error(Code::E0305, duration.amount.span, "a duration counts whole units from 0 to 1,000,000", "not a whole number in range")
-                .help("write for example `30 days`")
-                .emit();
+            self.error(
+                Code::E0305,
+                duration.amount.span,
+                "a duration counts whole units from 0 to 1,000,000",
+                "not a whole number in range",
+            )
+            .help("write for example `30 days`")
+            .emit();
         }
         match unit {
             None => {
-                let units = if hours_allowed { ["days", "hours", "weeks"].as_slice() } else { ["days", "weeks"].as_slice() };
-                let mut b = self.error(Code::E0305, duration.unit.span, format!("unknown time unit `{}`", duration.unit.name), "not a unit");
-                b = match did_you_mean(&duration.unit.name, ["days", "day", "hours", "hour", "weeks", "week"]) {
+                let units = if hours_allowed {
+                    ["days", "hours", "weeks"].as_slice()
+                } else {
+                    ["days", "weeks"].as_slice()
+                };
+                let mut b = self.error(
+                    Code::E0305,
+                    duration.unit.span,
+                    format!("unknown time unit `{}`", duration.unit.name),
+                    "not a unit",
+                );
+                b = match did_you_mean(
+                    &duration.unit.name,
+                    ["days", "day", "hours", "hour", "weeks", "week"],
+                ) {
                     Some(s) => b.did_you_mean(duration.unit.span, s),
                     None => b.help(format!("units: {}", units.join(", "))),
                 };
@@ -773,9 +1078,14 @@ impl<'a> SegmentChecker<'a> {
                 None
             }
             Some(TimeUnit::Hours) if !hours_allowed => {
-                self.error(Code::E0305, duration.unit.span, "anniversaries count calendar days, not hours", "hours not allowed here")
-                    .help("write `anniversary within next N days` (or weeks)")
-                    .emit();
+                self.error(
+                    Code::E0305,
+                    duration.unit.span,
+                    "anniversaries count calendar days, not hours",
+                    "hours not allowed here",
+                )
+                .help("write `anniversary within next N days` (or weeks)")
+                .emit();
                 None
             }
             Some(unit) => Some((amount?, unit)),
@@ -789,53 +1099,104 @@ impl<'a> SegmentChecker<'a> {
         let operator = operation.operator;
         let ty = field.ty;
         if !model::operators_for(ty).contains(&operator) {
-            let valid: Vec<&str> = model::operators_for(ty).iter().map(|o| o.as_str()).collect();
+            let valid: Vec<&str> = model::operators_for(ty)
+                .iter()
+                .map(|o| o.as_str())
+                .collect();
             let help = if ty == AttrType::Boolean && operator == Operator::IsNot {
-                "write `is false`, or `not … is true` to include shoppers without a value".to_string()
+                "write `is false`, or `not … is true` to include shoppers without a value"
+                    .to_string()
             } else {
                 format!("operators for {}: {}", type_words(ty), valid.join(", "))
             };
-            self.error(Code::E0301, operation.operator_span, format!("`{}` does not apply to `{what}`, which is {}", operator.as_str(), type_words(ty)), "not valid for this type")
-                .help(help)
-                .emit();
+            self.error(
+                Code::E0301,
+                operation.operator_span,
+                format!(
+                    "`{}` does not apply to `{what}`, which is {}",
+                    operator.as_str(),
+                    type_words(ty)
+                ),
+                "not valid for this type",
+            )
+            .help(help)
+            .emit();
             return None;
         }
         let element_ty = ty;
         let operand = match (&operation.operands, operator) {
             (Operands::None, _) => Operand::None,
             (Operands::Duration(d), _) => {
-                let (amount, unit) = self.duration(d, operator != Operator::AnniversaryWithinNext)?;
+                let (amount, unit) =
+                    self.duration(d, operator != Operator::AnniversaryWithinNext)?;
                 Operand::Duration { amount, unit }
             }
             (Operands::Two(a, b), _) => {
-                let (a, b) = (self.value(a, element_ty, &field.options), self.value(b, element_ty, &field.options));
+                let (a, b) = (
+                    self.value(a, element_ty, &field.options),
+                    self.value(b, element_ty, &field.options),
+                );
                 Operand::Two(a?, b?)
             }
             (Operands::One(literal), op) => {
-                let wants_list = matches!(op, Operator::In | Operator::NotIn | Operator::ContainsAnyOf | Operator::ContainsAllOf)
-                    || (op == Operator::Is && ty == AttrType::Multiselect);
+                let wants_list = matches!(
+                    op,
+                    Operator::In
+                        | Operator::NotIn
+                        | Operator::ContainsAnyOf
+                        | Operator::ContainsAllOf
+                ) || (op == Operator::Is && ty == AttrType::Multiselect);
                 match (&literal.kind, wants_list) {
                     (LiteralKind::List(items), true) => {
                         if items.is_empty() {
-                            self.error(Code::E0308, literal.span, format!("`{}` needs at least one value", op.as_str()), "empty list")
-                                .help(if op == Operator::Is { "to test for no options, write `is empty`" } else { "list the values to compare with" })
-                                .emit();
+                            self.error(
+                                Code::E0308,
+                                literal.span,
+                                format!("`{}` needs at least one value", op.as_str()),
+                                "empty list",
+                            )
+                            .help(if op == Operator::Is {
+                                "to test for no options, write `is empty`"
+                            } else {
+                                "list the values to compare with"
+                            })
+                            .emit();
                             return None;
                         }
-                        let values: Vec<Option<Value>> = items.iter().map(|i| self.value(i, element_ty, &field.options)).collect();
+                        let values: Vec<Option<Value>> = items
+                            .iter()
+                            .map(|i| self.value(i, element_ty, &field.options))
+                            .collect();
                         Operand::List(values.into_iter().collect::<Option<Vec<_>>>()?)
                     }
                     (_, true) => {
-                        self.error(Code::E0302, literal.span, format!("`{}` takes a list, found {}", op.as_str(), literal.kind.describe()), "expected a list")
-                            .help("write the values in brackets")
-                            .suggest(literal.span, format!("[{}]", source_text_of(literal)))
-                            .emit();
+                        self.error(
+                            Code::E0302,
+                            literal.span,
+                            format!(
+                                "`{}` takes a list, found {}",
+                                op.as_str(),
+                                literal.kind.describe()
+                            ),
+                            "expected a list",
+                        )
+                        .help("write the values in brackets")
+                        .suggest(literal.span, format!("[{}]", source_text_of(literal)))
+                        .emit();
                         return None;
                     }
                     (LiteralKind::List(_), false) => {
-                        let mut b = self.error(Code::E0302, literal.span, format!("`{}` takes one value, found a list", op.as_str()), "expected one value");
+                        let mut b = self.error(
+                            Code::E0302,
+                            literal.span,
+                            format!("`{}` takes one value, found a list", op.as_str()),
+                            "expected one value",
+                        );
                         if matches!(op, Operator::Is | Operator::IsNot) {
-                            b = b.help(format!("to match any of several values, write `{} […]`", if op == Operator::Is { "in" } else { "not in" }));
+                            b = b.help(format!(
+                                "to match any of several values, write `{} […]`",
+                                if op == Operator::Is { "in" } else { "not in" }
+                            ));
                         } else if op == Operator::Contains && ty == AttrType::Multiselect {
                             b = b.help("write `contains any of […]` or `contains all of […]`");
                         }
@@ -853,16 +1214,35 @@ impl<'a> SegmentChecker<'a> {
     fn value(&mut self, literal: &ast::Literal, ty: AttrType, options: &[String]) -> Option<Value> {
         let span = literal.span;
         let mismatch = |c: &mut Self| {
-            let mut b = c.error(Code::E0302, span, format!("expected {}, found {}", value_words(ty), literal.kind.describe()), format!("expected {}", value_words(ty)));
+            let mut b = c.error(
+                Code::E0302,
+                span,
+                format!(
+                    "expected {}, found {}",
+                    value_words(ty),
+                    literal.kind.describe()
+                ),
+                format!("expected {}", value_words(ty)),
+            );
             match (&literal.kind, ty) {
-                (LiteralKind::Word(w), AttrType::String | AttrType::Select | AttrType::Multiselect) => {
-                    b = b.help("strings are written in double quotes").suggest(span, format!("\"{w}\""));
+                (
+                    LiteralKind::Word(w),
+                    AttrType::String | AttrType::Select | AttrType::Multiselect,
+                ) => {
+                    b = b
+                        .help("strings are written in double quotes")
+                        .suggest(span, format!("\"{w}\""));
                 }
                 (LiteralKind::Number(n), AttrType::Integer) if n.contains('.') => {
                     b = b.help("this field holds whole numbers");
                 }
-                (LiteralKind::Number(n), AttrType::String | AttrType::Select | AttrType::Multiselect) => {
-                    b = b.help("codes and texts are strings, even when they are digits").suggest(span, format!("\"{n}\""));
+                (
+                    LiteralKind::Number(n),
+                    AttrType::String | AttrType::Select | AttrType::Multiselect,
+                ) => {
+                    b = b
+                        .help("codes and texts are strings, even when they are digits")
+                        .suggest(span, format!("\"{n}\""));
                 }
                 (LiteralKind::String(s), AttrType::Boolean) if s == "true" || s == "false" => {
                     b = b.suggest(span, s.clone());
@@ -874,13 +1254,21 @@ impl<'a> SegmentChecker<'a> {
         };
         match (ty, &literal.kind) {
             (AttrType::String, LiteralKind::String(s)) => Some(Value::Str(s.clone())),
-            (AttrType::Integer, LiteralKind::Number(n)) if !n.contains('.') => match n.parse::<i64>() {
-                Ok(v) => Some(Value::Int(v)),
-                Err(_) => {
-                    self.error(Code::E0307, span, format!("{n} does not fit a 64-bit integer"), "out of range").emit();
-                    None
+            (AttrType::Integer, LiteralKind::Number(n)) if !n.contains('.') => {
+                match n.parse::<i64>() {
+                    Ok(v) => Some(Value::Int(v)),
+                    Err(_) => {
+                        self.error(
+                            Code::E0307,
+                            span,
+                            format!("{n} does not fit a 64-bit integer"),
+                            "out of range",
+                        )
+                        .emit();
+                        None
+                    }
                 }
-            },
+            }
             (AttrType::Decimal, LiteralKind::Number(n)) => match Decimal::parse(n) {
                 Ok(d) => Some(Value::Dec(d)),
                 Err(DecimalError::TooPrecise) => {
@@ -890,38 +1278,67 @@ impl<'a> SegmentChecker<'a> {
                     None
                 }
                 Err(_) => {
-                    self.error(Code::E0307, span, format!("{n} does not fit DECIMAL(20,4)"), "out of range")
-                        .help("decimals have at most 16 digits before the point")
-                        .emit();
+                    self.error(
+                        Code::E0307,
+                        span,
+                        format!("{n} does not fit DECIMAL(20,4)"),
+                        "out of range",
+                    )
+                    .help("decimals have at most 16 digits before the point")
+                    .emit();
                     None
                 }
             },
             (AttrType::Boolean, LiteralKind::Bool(b)) => Some(Value::Bool(*b)),
-            (AttrType::Date | AttrType::Datetime, LiteralKind::Date(text)) => match parse_date(text) {
-                Ok(d) => Some(Value::Date(d)),
-                Err(why) => {
-                    self.error(Code::E0304, span, format!("`{text}` is not a valid date: {why}"), "invalid date").emit();
-                    None
+            (AttrType::Date | AttrType::Datetime, LiteralKind::Date(text)) => {
+                match parse_date(text) {
+                    Ok(d) => Some(Value::Date(d)),
+                    Err(why) => {
+                        self.error(
+                            Code::E0304,
+                            span,
+                            format!("`{text}` is not a valid date: {why}"),
+                            "invalid date",
+                        )
+                        .emit();
+                        None
+                    }
                 }
-            },
-            (AttrType::Date | AttrType::Datetime, LiteralKind::DateTime(text)) => match parse_datetime(text) {
-                Ok(i) => Some(Value::DateTime(i)),
-                Err(why) => {
-                    self.error(Code::E0304, span, format!("`{text}` is not a valid datetime: {why}"), "invalid datetime")
+            }
+            (AttrType::Date | AttrType::Datetime, LiteralKind::DateTime(text)) => {
+                match parse_datetime(text) {
+                    Ok(i) => Some(Value::DateTime(i)),
+                    Err(why) => {
+                        self.error(Code::E0304, span, format!("`{text}` is not a valid datetime: {why}"), "invalid datetime")
                         .help("write RFC 3339 with a zone, e.g. 2026-01-31T09:30:00Z or 2026-01-31T18:30:00+09:00")
                         .emit();
-                    None
+                        None
+                    }
                 }
-            },
+            }
             (AttrType::Select | AttrType::Multiselect, LiteralKind::String(s)) => {
                 let folded = s.to_lowercase();
                 match options.iter().find(|o| o.to_lowercase() == folded) {
                     Some(option) => Some(Value::Str(option.clone())),
                     None => {
-                        let mut b = self.error(Code::E0303, span, format!("\"{s}\" is not an option of this attribute"), "unknown option");
+                        let mut b = self.error(
+                            Code::E0303,
+                            span,
+                            format!("\"{s}\" is not an option of this attribute"),
+                            "unknown option",
+                        );
                         b = match did_you_mean(s, options.iter().map(String::as_str)) {
-                            Some(o) => b.help(format!("did you mean \"{o}\"?")).suggest(span, format!("\"{o}\"")),
-                            None => b.help(format!("options: {}", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", "))),
+                            Some(o) => b
+                                .help(format!("did you mean \"{o}\"?"))
+                                .suggest(span, format!("\"{o}\"")),
+                            None => b.help(format!(
+                                "options: {}",
+                                options
+                                    .iter()
+                                    .map(|o| format!("\"{o}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
                         };
                         b.emit();
                         None
@@ -971,7 +1388,8 @@ impl DiagnosticBuilder<'_, '_> {
     }
 
     fn did_you_mean(self, span: Span, name: &str) -> Self {
-        self.help(format!("did you mean `{name}`?")).suggest(span, name)
+        self.help(format!("did you mean `{name}`?"))
+            .suggest(span, name)
     }
 
     fn emit(mut self) {

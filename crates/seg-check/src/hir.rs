@@ -76,11 +76,22 @@ pub enum Cond {
     None(Vec<Cond>),
     Not(Box<Cond>),
     InSegment(SegmentIndex),
-    Compare { field: Field, test: Test },
+    Compare {
+        field: Field,
+        test: Test,
+    },
     /// `any|all|no collection window? { … }`: the block is an implicit `all`.
-    Quantified { quantifier: Quantifier, collection: Collection, window: Option<Window>, body: Box<Cond> },
+    Quantified {
+        quantifier: Quantifier,
+        collection: Collection,
+        window: Option<Window>,
+        body: Box<Cond>,
+    },
     /// `billing_address { … }`: the element exists and the body holds for it.
-    Single { collection: Collection, body: Box<Cond> },
+    Single {
+        collection: Collection,
+        body: Box<Cond>,
+    },
     /// `fn(collection.field window? where { … }) test`.
     Aggregate {
         function: AggregateFn,

@@ -146,7 +146,9 @@ impl ElementKind {
                 ("row_total", Decimal),
                 ("added_at", Datetime),
             ],
-            ElementKind::WishlistItem => &[("sku", String), ("qty", Integer), ("added_at", Datetime)],
+            ElementKind::WishlistItem => {
+                &[("sku", String), ("qty", Integer), ("added_at", Datetime)]
+            }
             ElementKind::ViewedProduct => &[("sku", String), ("viewed_at", Datetime)],
             ElementKind::Order => &[
                 ("id", String),
@@ -172,7 +174,10 @@ impl ElementKind {
     }
 
     pub fn builtin_field(self, name: &str) -> Option<AttrType> {
-        self.builtin_fields().iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+        self.builtin_fields()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
     }
 
     /// The schema entity whose attributes the element exposes directly (addresses).
@@ -209,7 +214,10 @@ pub const CART_FIELDS: &[(&str, AttrType)] = &[
 ];
 
 pub fn cart_field(name: &str) -> Option<AttrType> {
-    CART_FIELDS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    CART_FIELDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
 }
 
 /// The operators a type takes (§2.2), in the order help texts list them.
@@ -217,11 +225,20 @@ pub fn operators_for(ty: AttrType) -> &'static [seg_syntax::ast::Operator] {
     use seg_syntax::ast::Operator::*;
     match ty {
         AttrType::String => &[
-            Is, IsNot, Contains, DoesNotContain, StartsWith, EndsWith, In, NotIn, IsEmpty, IsNotEmpty,
+            Is,
+            IsNot,
+            Contains,
+            DoesNotContain,
+            StartsWith,
+            EndsWith,
+            In,
+            NotIn,
+            IsEmpty,
+            IsNotEmpty,
         ],
-        AttrType::Integer | AttrType::Decimal => {
-            &[Is, IsNot, Gt, Ge, Lt, Le, Between, In, NotIn, IsEmpty, IsNotEmpty]
-        }
+        AttrType::Integer | AttrType::Decimal => &[
+            Is, IsNot, Gt, Ge, Lt, Le, Between, In, NotIn, IsEmpty, IsNotEmpty,
+        ],
         AttrType::Boolean => &[Is, IsEmpty, IsNotEmpty],
         AttrType::Date | AttrType::Datetime => &[
             Is,
@@ -237,8 +254,14 @@ pub fn operators_for(ty: AttrType) -> &'static [seg_syntax::ast::Operator] {
             IsNotEmpty,
         ],
         AttrType::Select => &[Is, IsNot, In, NotIn, IsEmpty, IsNotEmpty],
-        AttrType::Multiselect => {
-            &[Is, Contains, DoesNotContain, ContainsAnyOf, ContainsAllOf, IsEmpty, IsNotEmpty]
-        }
+        AttrType::Multiselect => &[
+            Is,
+            Contains,
+            DoesNotContain,
+            ContainsAnyOf,
+            ContainsAllOf,
+            IsEmpty,
+            IsNotEmpty,
+        ],
     }
 }

@@ -23,7 +23,9 @@ pub enum DecimalError {
 
 impl Decimal {
     pub fn from_int(n: i64) -> Decimal {
-        Decimal { units: n as i128 * 10i128.pow(DECIMAL_SCALE) }
+        Decimal {
+            units: n as i128 * 10i128.pow(DECIMAL_SCALE),
+        }
     }
 
     /// Parses `-12.3456`; more than four fractional digits or 16 integer digits is an error.
@@ -56,7 +58,9 @@ impl Decimal {
             let digit = frac_trimmed.as_bytes().get(i).map_or(0, |b| b - b'0');
             units = units * 10 + digit as i128;
         }
-        Ok(Decimal { units: if negative { -units } else { units } })
+        Ok(Decimal {
+            units: if negative { -units } else { units },
+        })
     }
 }
 
@@ -69,7 +73,11 @@ impl fmt::Display for Decimal {
         let int = abs / scale as u128;
         let frac = format!("{:04}", abs % scale as u128);
         let frac = frac.trim_end_matches('0');
-        let frac = if frac.len() < 2 { format!("{frac:0<2}") } else { frac.to_string() };
+        let frac = if frac.len() < 2 {
+            format!("{frac:0<2}")
+        } else {
+            frac.to_string()
+        };
         write!(f, "{sign}{int}.{frac}")
     }
 }
@@ -174,9 +182,11 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return Err("a date is written YYYY-MM-DD".into());
     }
-    let (Some(year), Some(month), Some(day)) =
-        (digits(&text[..4]), digits(&text[5..7]), digits(&text[8..10]))
-    else {
+    let (Some(year), Some(month), Some(day)) = (
+        digits(&text[..4]),
+        digits(&text[5..7]),
+        digits(&text[8..10]),
+    ) else {
         return Err("a date is written YYYY-MM-DD".into());
     };
     if year == 0 {
@@ -188,7 +198,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     if day == 0 || day > days_in_month(year as i32, month) {
         return Err(format!("{year:04}-{month:02} has no day {day:02}"));
     }
-    Ok(Date { days: days_from_civil(year as i32, month, day) })
+    Ok(Date {
+        days: days_from_civil(year as i32, month, day),
+    })
 }
 
 /// Parses an RFC 3339 datetime (`2026-01-31T09:30:00Z`, `…+09:00`, fractional seconds up to
@@ -207,7 +219,9 @@ pub fn parse_datetime(text: &str) -> Result<Instant, String> {
         let hm = &offset[1..];
         let (Some(h), Some(m)) = (
             hm.get(..2).and_then(digits),
-            hm.get(3..).filter(|_| hm.as_bytes().get(2) == Some(&b':') && hm.len() == 5).and_then(digits),
+            hm.get(3..)
+                .filter(|_| hm.as_bytes().get(2) == Some(&b':') && hm.len() == 5)
+                .and_then(digits),
         ) else {
             return Err(format!("offset `{offset}` is not ±HH:MM"));
         };
@@ -220,23 +234,35 @@ pub fn parse_datetime(text: &str) -> Result<Instant, String> {
     };
     let (hms, fraction) = time_part.split_once('.').unwrap_or((time_part, ""));
     let parts: Vec<&str> = hms.split(':').collect();
-    let field = |i: usize| parts.get(i).filter(|p| p.len() == 2).and_then(|p| digits(p));
+    let field = |i: usize| {
+        parts
+            .get(i)
+            .filter(|p| p.len() == 2)
+            .and_then(|p| digits(p))
+    };
     let (Some(hour), Some(minute)) = (field(0), field(1)) else {
         return Err("the time is written HH:MM or HH:MM:SS".into());
     };
-    let second = if parts.len() > 2 { field(2).ok_or("the seconds are written SS")? } else { 0 };
+    let second = if parts.len() > 2 {
+        field(2).ok_or("the seconds are written SS")?
+    } else {
+        0
+    };
     if parts.len() > 3 || hour > 23 || minute > 59 || second > 59 {
         return Err(format!("`{time_part}` is not a time of day"));
     }
     if fraction.len() > 9 || (!fraction.is_empty() && digits(fraction).is_none()) {
         return Err("fractional seconds take at most 9 digits".into());
     }
-    let micros_fraction: i64 =
-        format!("{:0<6}", &fraction[..fraction.len().min(6)]).parse().unwrap_or(0);
-    let seconds = date.days as i64 * 86_400 + hour as i64 * 3600 + minute as i64 * 60
-        + second as i64
-        - offset_minutes * 60;
-    Ok(Instant { micros: seconds * 1_000_000 + micros_fraction })
+    let micros_fraction: i64 = format!("{:0<6}", &fraction[..fraction.len().min(6)])
+        .parse()
+        .unwrap_or(0);
+    let seconds =
+        date.days as i64 * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64
+            - offset_minutes * 60;
+    Ok(Instant {
+        micros: seconds * 1_000_000 + micros_fraction,
+    })
 }
 
 #[cfg(test)]
@@ -259,19 +285,34 @@ mod tests {
         assert!(parse_date("2024-02-29").is_ok());
         assert!(parse_date("2026-13-01").is_err());
         assert_eq!(parse_datetime("1970-01-01T00:00:00Z").unwrap().micros, 0);
-        assert_eq!(parse_datetime("1970-01-01T09:00:00+09:00").unwrap().micros, 0);
-        assert_eq!(parse_datetime("1970-01-01T00:00:00.5Z").unwrap().micros, 500_000);
+        assert_eq!(
+            parse_datetime("1970-01-01T09:00:00+09:00").unwrap().micros,
+            0
+        );
+        assert_eq!(
+            parse_datetime("1970-01-01T00:00:00.5Z").unwrap().micros,
+            500_000
+        );
         assert!(parse_datetime("2026-01-01T10:00:00").is_err());
         assert!(parse_datetime("2026-01-01T24:00:00Z").is_err());
     }
 
     #[test]
     fn decimals_are_exact() {
-        assert_eq!(Decimal::parse("0.1").unwrap().units + Decimal::parse("0.2").unwrap().units, Decimal::parse("0.3").unwrap().units);
-        assert_eq!(Decimal::parse("19.9900").unwrap(), Decimal::parse("19.99").unwrap());
+        assert_eq!(
+            Decimal::parse("0.1").unwrap().units + Decimal::parse("0.2").unwrap().units,
+            Decimal::parse("0.3").unwrap().units
+        );
+        assert_eq!(
+            Decimal::parse("19.9900").unwrap(),
+            Decimal::parse("19.99").unwrap()
+        );
         assert_eq!(Decimal::parse("1.23456"), Err(DecimalError::TooPrecise));
         assert_eq!(Decimal::parse("-3").unwrap().units, -30_000);
-        assert_eq!(Decimal::parse("12345678901234567"), Err(DecimalError::OutOfRange));
+        assert_eq!(
+            Decimal::parse("12345678901234567"),
+            Err(DecimalError::OutOfRange)
+        );
         assert_eq!(Decimal::parse("87.5").unwrap().to_string(), "87.50");
     }
 }

@@ -5,14 +5,18 @@ use std::path::{Path, PathBuf};
 
 use seg_diag::{render, Diagnostic, Severity, Sources};
 
-use crate::project::{collect_seg_files, find_project, load_schema, read_and_parse};
+use crate::project::{collect_seg_files, find_project, load_schema, read_and_parse, Project};
 use crate::{usage_failure, Format, UsageError};
 
 pub fn run(schema: Option<&Path>, format: Format, paths: &[PathBuf]) -> u8 {
     match check(schema, paths) {
         Ok(outcome) => {
             print(&outcome, format);
-            if outcome.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            if outcome
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+            {
                 1
             } else {
                 0
@@ -35,12 +39,18 @@ pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageE
     let files = collect_seg_files(paths)?;
     let schema_path = match schema {
         Some(path) => path.to_path_buf(),
-        None => find_project(&paths[0])?
-            .and_then(|project| project.schema)
-            .ok_or_else(|| UsageError(format!(
-                "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
-                paths[0].display()
-            )))?,
+        None => match find_project(&paths[0])? {
+            Some(Project { schema: Some(schema), .. }) => schema,
+            Some(Project { file, schema: None }) => {
+                return Err(UsageError(format!("{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE", file.display())))
+            }
+            None => {
+                return Err(UsageError(format!(
+                    "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
+                    paths[0].display()
+                )))
+            }
+        },
     };
     let mut sources = Sources::new();
     let (schema, schema_diagnostics) = load_schema(&schema_path, &mut sources)?;
@@ -55,11 +65,20 @@ pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageE
         diagnostics.extend(seg_check::check(&modules, &schema).diagnostics);
     }
     seg_diag::sort(&mut diagnostics);
-    Ok(Outcome { sources, diagnostics, files: files.len(), segments })
+    Ok(Outcome {
+        sources,
+        diagnostics,
+        files: files.len(),
+        segments,
+    })
 }
 
 fn print(outcome: &Outcome, format: Format) {
-    let Outcome { sources, diagnostics, .. } = outcome;
+    let Outcome {
+        sources,
+        diagnostics,
+        ..
+    } = outcome;
     let text = match format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -80,13 +99,25 @@ fn print(outcome: &Outcome, format: Format) {
 }
 
 fn summary(outcome: &Outcome) -> String {
-    let errors = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = outcome.diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let checked = format!("{} in {}", plural(outcome.segments, "segment"), plural(outcome.files, "file"));
+    let checked = format!(
+        "{} in {}",
+        plural(outcome.segments, "segment"),
+        plural(outcome.files, "file")
+    );
     match (errors, warnings) {
         (0, 0) => format!("checked {checked}: no problems\n"),
         (0, w) => format!("checked {checked}: {}\n", plural(w, "warning")),
-        (e, w) => format!("checked {checked}: {}, {}\n", plural(e, "error"), plural(w, "warning")),
+        (e, w) => format!(
+            "checked {checked}: {}, {}\n",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
     }
 }

@@ -6,7 +6,12 @@ pub fn run(code: Option<&str>) -> u8 {
     let Some(code) = code else {
         for code in codes::ALL {
             let info = code.info();
-            println!("{}  {:<8}  {}", info.code, info.severity.as_str(), info.title());
+            println!(
+                "{}  {:<8}  {}",
+                info.code,
+                info.severity.as_str(),
+                info.title()
+            );
         }
         return 0;
     };

@@ -20,7 +20,8 @@ fn format_files(check: bool, paths: &[PathBuf]) -> Result<u8, UsageError> {
     let mut broken = Sources::new();
     let mut problems = Vec::new();
     for path in &files {
-        let bytes = std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
         let file = FileId(broken.len() as u32);
         let text = match seg_syntax::decode(file, &bytes) {
             Ok(text) => text,
@@ -41,13 +42,17 @@ fn format_files(check: bool, paths: &[PathBuf]) -> Result<u8, UsageError> {
         if formatted != text {
             changed.push(path.clone());
             if !check {
-                std::fs::write(path, formatted).map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+                std::fs::write(path, formatted)
+                    .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
             }
         }
     }
     if !problems.is_empty() {
         eprint!("{}", render::human(&problems, &broken, false));
-        eprintln!("error: {} file(s) not formatted because they do not parse", broken.len());
+        eprintln!(
+            "error: {} file(s) not formatted because they do not parse",
+            broken.len()
+        );
         return Ok(1);
     }
     for path in &changed {

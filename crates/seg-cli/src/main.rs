@@ -11,7 +11,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "seg", version, about = "Seg: customer segments as code", propagate_version = true)]
+#[command(
+    name = "seg",
+    version,
+    about = "Seg: customer segments as code",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,7 +65,11 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { schema, format, paths } => check::run(schema.as_deref(), format, &paths),
+        Command::Check {
+            schema,
+            format,
+            paths,
+        } => check::run(schema.as_deref(), format, &paths),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { check, paths } => fmt::run(check, &paths),
     };

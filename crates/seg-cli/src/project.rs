@@ -14,6 +14,8 @@ use crate::UsageError;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub schema: Option<PathBuf>,
+    /// The catalog for `product.` attributes; evaluation reads it, checking does not.
+    #[allow(dead_code)]
     pub catalog: Option<PathBuf>,
 }
 
@@ -22,12 +24,20 @@ pub struct Config {
 pub struct Project {
     pub file: PathBuf,
     pub schema: Option<PathBuf>,
-    pub catalog: Option<PathBuf>,
 }
 
 /// Looks for `seg.toml` in the folder of `start` and every folder above it.
 pub fn find_project(start: &Path) -> Result<Option<Project>, UsageError> {
-    let start = if start.is_dir() { start.to_path_buf() } else { start.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let start = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let start = if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start
+    };
     let absolute = std::path::absolute(&start).unwrap_or(start.clone());
     let mut folder = Some(absolute.as_path());
     // Walk the relative form alongside, so the paths we print stay as short as the user's.
@@ -39,13 +49,26 @@ pub fn find_project(start: &Path) -> Result<Option<Project>, UsageError> {
             let shown = shown_dir.join("seg.toml");
             let text = std::fs::read_to_string(&candidate)
                 .map_err(|e| UsageError(format!("cannot read {}: {e}", shown.display())))?;
-            let config: Config = toml::from_str(&text)
-                .map_err(|e| UsageError(format!("{} is not a valid project file: {e}", shown.display())))?;
-            let resolve = |p: Option<PathBuf>| p.map(|p| clean(&shown_dir.join(p)));
-            return Ok(Some(Project { file: shown, schema: resolve(config.schema), catalog: resolve(config.catalog) }));
+            let config: Config = toml::from_str(&text).map_err(|e| {
+                UsageError(format!(
+                    "{} is not a valid project file: {e}",
+                    shown.display()
+                ))
+            })?;
+            let schema = config.schema.map(|p| clean(&shown_dir.join(p)));
+            return Ok(Some(Project {
+                file: clean(&shown),
+                schema,
+            }));
         }
         folder = dir.parent();
-        relative = relative.map(|r| if r.as_os_str().is_empty() || r == Path::new(".") { PathBuf::from("..") } else { r.join("..") });
+        relative = relative.map(|r| {
+            if r.as_os_str().is_empty() || r == Path::new(".") {
+                PathBuf::from("..")
+            } else {
+                r.join("..")
+            }
+        });
     }
     Ok(None)
 }
@@ -85,14 +108,18 @@ pub fn collect_seg_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, UsageError> 
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            return Err(UsageError(format!("{}: no such file or folder", path.display())));
+            return Err(UsageError(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
         }
     }
     Ok(files)
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), UsageError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| UsageError(format!("cannot read folder {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| UsageError(format!("cannot read folder {}: {e}", dir.display())))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -116,7 +143,8 @@ pub struct Parsed {
 pub fn read_and_parse(files: &[PathBuf], sources: &mut Sources) -> Result<Parsed, UsageError> {
     let mut parsed = Parsed::default();
     for path in files {
-        let bytes = std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
         let shown = display_path(path);
         // The id the file will get, needed by the diagnostics made while decoding and parsing.
         let file = FileId(sources.len() as u32);
@@ -137,8 +165,12 @@ pub fn read_and_parse(files: &[PathBuf], sources: &mut Sources) -> Result<Parsed
 }
 
 /// Loads the schema; a malformed one comes back with its diagnostics, not as a failure.
-pub fn load_schema(path: &Path, sources: &mut Sources) -> Result<(Schema, Vec<Diagnostic>), UsageError> {
-    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read schema {}: {e}", path.display())))?;
+pub fn load_schema(
+    path: &Path,
+    sources: &mut Sources,
+) -> Result<(Schema, Vec<Diagnostic>), UsageError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read schema {}: {e}", path.display())))?;
     let file = sources.add(SourceFile::new(display_path(path), text.clone()));
     let (mut schema, diagnostics) = seg_schema::parse_schema(file, &text);
     schema.file = Some(file);

@@ -5,7 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn seg(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seg")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("seg runs")
+    Command::new(env!("CARGO_BIN_EXE_seg"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("seg runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -46,7 +51,10 @@ fn clean_files_exit_0_and_say_so() {
 
 #[test]
 fn errors_exit_1_with_a_rendered_report() {
-    let dir = project("errors", &[("segments/a.seg", CLEAN), ("segments/nested/b.seg", BROKEN)]);
+    let dir = project(
+        "errors",
+        &[("segments/a.seg", CLEAN), ("segments/nested/b.seg", BROKEN)],
+    );
     let out = seg(&["check", "segments"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -70,11 +78,27 @@ fn json_format_is_an_array_on_stdout() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.trim_start().starts_with('['), "{stdout}");
-    for key in ["\"code\"", "\"severity\"", "\"file\"", "\"line\"", "\"column\"", "\"end_line\"", "\"end_column\"", "\"message\"", "\"help\""] {
+    for key in [
+        "\"code\"",
+        "\"severity\"",
+        "\"file\"",
+        "\"line\"",
+        "\"column\"",
+        "\"end_line\"",
+        "\"end_column\"",
+        "\"message\"",
+        "\"help\"",
+    ] {
         assert!(stdout.contains(key), "{key} missing in {stdout}");
     }
-    assert!(stdout.contains("\"line\":3") || stdout.contains("\"line\": 3"), "{stdout}");
-    assert!(stdout.contains("\"column\":12") || stdout.contains("\"column\": 12"), "{stdout}");
+    assert!(
+        stdout.contains("\"line\":3") || stdout.contains("\"line\": 3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"column\":12") || stdout.contains("\"column\": 12"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -83,7 +107,10 @@ fn github_format_annotates_lines() {
     let out = seg(&["check", "--format", "github", "segments"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("::error file=segments/b.seg,line=3,col=12"), "{stdout}");
+    assert!(
+        stdout.starts_with("::error file=segments/b.seg,line=3,col=12"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -92,7 +119,10 @@ fn sarif_format_is_sarif_2_1_0() {
     let out = seg(&["check", "--format", "sarif", "segments"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("\"version\":\"2.1.0\"") || stdout.contains("\"version\": \"2.1.0\""), "{stdout}");
+    assert!(
+        stdout.contains("\"version\":\"2.1.0\"") || stdout.contains("\"version\": \"2.1.0\""),
+        "{stdout}"
+    );
     assert!(stdout.contains("E0201"));
 }
 
@@ -133,7 +163,11 @@ fn broken_seg_toml_and_missing_paths_are_usage_errors() {
 #[test]
 fn malformed_schema_is_reported_with_its_line() {
     let dir = project("bad-schema", &[("segments/a.seg", CLEAN)]);
-    std::fs::write(dir.join("schema.json"), "{\n  \"customer\": [\n    {\"code\": \"group\", \"type\": \"selec\"}\n  ]\n}\n").unwrap();
+    std::fs::write(
+        dir.join("schema.json"),
+        "{\n  \"customer\": [\n    {\"code\": \"group\", \"type\": \"selec\"}\n  ]\n}\n",
+    )
+    .unwrap();
     let out = seg(&["check", "segments"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -156,11 +190,30 @@ fn explain_prints_pages_and_rejects_unknown_codes() {
 
 #[test]
 fn hostile_files_get_diagnostics_not_panics() {
-    let deep = format!("segment deep {{ {} cart.subtotal > 1 {} }}", "not ".repeat(100_000), "");
-    let nested = format!("segment nested {{ {} cart.subtotal > 1 {} }}", "all { ".repeat(100_000), "} ".repeat(100_000));
-    let dir = project("hostile", &[("segments/deep.seg", &deep), ("segments/nested.seg", &nested), ("segments/empty.seg", "")]);
+    let deep = format!(
+        "segment deep {{ {} cart.subtotal > 1 {} }}",
+        "not ".repeat(100_000),
+        ""
+    );
+    let nested = format!(
+        "segment nested {{ {} cart.subtotal > 1 {} }}",
+        "all { ".repeat(100_000),
+        "} ".repeat(100_000)
+    );
+    let dir = project(
+        "hostile",
+        &[
+            ("segments/deep.seg", &deep),
+            ("segments/nested.seg", &nested),
+            ("segments/empty.seg", ""),
+        ],
+    );
     std::fs::write(dir.join("segments/nul.seg"), b"segment n {\0}").unwrap();
-    std::fs::write(dir.join("segments/latin1.seg"), b"segment l { any addresses { city is \"K\xf6ln\" } }").unwrap();
+    std::fs::write(
+        dir.join("segments/latin1.seg"),
+        b"segment l { any addresses { city is \"K\xf6ln\" } }",
+    )
+    .unwrap();
     let out = seg(&["check", "--format", "json", "segments"], &dir);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);

@@ -155,7 +155,10 @@ pub enum TokenKind {
     #[token("everyone")]
     Audience,
 
-    /// Text no token matches: a stray character, an unterminated string, a NUL byte.
+    /// Text no token matches: a stray character, an unterminated string, a NUL byte. An
+    /// unterminated string ends at its line's end, so that it does not swallow the rest of the
+    /// file and the segments after it can still be found and parsed.
+    #[regex(r#""([^"\\\n]|\\.)*"#)]
     Error,
 }
 

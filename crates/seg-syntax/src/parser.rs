@@ -173,7 +173,7 @@ fn syntax_error(file: FileId, text: &str, base: usize, error: &pest::error::Erro
     let offset = offset.min(text.len());
     let found = first_significant_token(&text[offset..]);
     let (span, found_text) = match found {
-        // An unterminated string lexes as an error token from its quote to the end of the file.
+        // An unterminated string lexes as an error token from its quote to the end of its line.
         Some(t) if t.span.start == 0 && t.kind == TokenKind::Error && text[offset..].starts_with('"') => {
             (Span::new(offset, offset + 1), "an unterminated string".to_string())
         }
@@ -184,6 +184,10 @@ fn syntax_error(file: FileId, text: &str, base: usize, error: &pest::error::Erro
         }
         _ => (Span::new(offset, offset), "end of file".to_string()),
     };
+    if found_text == "an unterminated string" {
+        return Diagnostic::new(Code::E0002, "this string is never closed", Label::new(file, span, "string starts here"))
+            .with_help("add the closing `\"`; a `\"` inside a string is written `\\\"`");
+    }
     let expected = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
@@ -199,8 +203,13 @@ fn describe_found(text: &str) -> String {
     match text.chars().next() {
         Some('\0') => "a NUL byte".to_string(),
         _ => {
-            let shown: String = text.chars().take(40).collect();
-            format!("`{}`", shown.escape_debug())
+            // Only control characters are escaped: a quote shows as itself (`"VIP"`).
+            let shown: String = text
+                .chars()
+                .take(40)
+                .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+                .collect();
+            format!("`{shown}`")
         }
     }
 }
@@ -254,6 +263,20 @@ fn describe_expected(positives: &[Rule]) -> String {
         } else {
             push(rule_name(*rule));
         }
+    }
+    // An operator is what is missing whenever one would fit; the other alternatives at that
+    // point (a path going on with `.`, a block, a window) only blur the message.
+    let operator = words.iter().find(|w| w.starts_with("an operator")).cloned();
+    if let Some(operator) = operator {
+        return operator;
+    }
+    let window_words = ["`between`", "`before`", "`after`", "`within`"];
+    if window_words.iter().all(|w| words.iter().any(|x| x == w)) {
+        words.retain(|w| !window_words.contains(&w.as_str()));
+        words.push("a time window".into());
+    }
+    if words.len() > 1 {
+        words.retain(|w| w != "`.`");
     }
     match words.len() {
         0 => "something else".to_string(),

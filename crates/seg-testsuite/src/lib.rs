@@ -57,17 +57,34 @@ pub fn discover(dir: &Path) -> Vec<Fixture> {
     entries.sort();
     let default_schema = dir.join("schema.json");
     for path in entries {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if path.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "seg")).collect())
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|e| e == "seg"))
+                        .collect()
+                })
                 .unwrap_or_default();
             files.sort();
             if !files.is_empty() {
-                fixtures.push(Fixture { name, dir: path.clone(), files, schema: default_schema.clone() });
+                fixtures.push(Fixture {
+                    name,
+                    dir: path.clone(),
+                    files,
+                    schema: default_schema.clone(),
+                });
             }
         } else if path.extension().is_some_and(|e| e == "seg") {
-            fixtures.push(Fixture { name, dir: dir.to_path_buf(), files: vec![path], schema: default_schema.clone() });
+            fixtures.push(Fixture {
+                name,
+                dir: dir.to_path_buf(),
+                files: vec![path],
+                schema: default_schema.clone(),
+            });
         }
     }
     fixtures
@@ -81,7 +98,10 @@ pub struct Outcome {
 }
 
 fn relative(path: &Path, dir: &Path) -> String {
-    path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Runs the front end on a fixture the way `seg check` does: decode, parse, load the schema,
@@ -118,8 +138,12 @@ pub fn run(fixture: &Fixture) -> Result<Outcome, String> {
         diagnostics.extend(found);
         modules.push((id, module));
     }
-    let schema_text = std::fs::read_to_string(&schema_path).map_err(|e| format!("{}: {e}", schema_path.display()))?;
-    let schema_file = sources.add(SourceFile::new(relative(&schema_path, &fixture.dir), schema_text.clone()));
+    let schema_text = std::fs::read_to_string(&schema_path)
+        .map_err(|e| format!("{}: {e}", schema_path.display()))?;
+    let schema_file = sources.add(SourceFile::new(
+        relative(&schema_path, &fixture.dir),
+        schema_text.clone(),
+    ));
     let (mut schema, schema_diagnostics) = seg_schema::parse_schema(schema_file, &schema_text);
     schema.file = Some(schema_file);
     let schema_broken = schema_diagnostics.iter().any(Diagnostic::is_error);
@@ -129,7 +153,11 @@ pub fn run(fixture: &Fixture) -> Result<Outcome, String> {
         diagnostics.extend(seg_check::check(&modules, &schema).diagnostics);
     }
     seg_diag::sort(&mut diagnostics);
-    Ok(Outcome { sources, diagnostics, expectations })
+    Ok(Outcome {
+        sources,
+        diagnostics,
+        expectations,
+    })
 }
 
 /// Reads caret annotations and header lines; returns them and the `// schema:` override.
@@ -149,7 +177,15 @@ pub fn read_expectations(file: &str, text: &str) -> (Vec<Expectation>, Option<St
             let line_no = pieces.next().and_then(|l| l.parse().ok()).unwrap_or(0);
             let path = pieces.next().unwrap_or(file).to_string();
             let message = rest.split_once(" - ").map(|(_, m)| m.trim().to_string());
-            expectations.push(Expectation { code, file: path, line: line_no, column, width: None, message, written_at: (file.to_string(), number) });
+            expectations.push(Expectation {
+                code,
+                file: path,
+                line: line_no,
+                column,
+                width: None,
+                message,
+                written_at: (file.to_string(), number),
+            });
             continue;
         }
         if let Some(rest) = trimmed.strip_prefix("// schema:") {
@@ -163,7 +199,9 @@ pub fn read_expectations(file: &str, text: &str) -> (Vec<Expectation>, Option<St
                 let width = carets.chars().take_while(|&c| c == '^').count() as u32;
                 let rest = carets[width as usize..].trim();
                 let (code, message) = match rest.split_once(':') {
-                    Some((code, message)) => (code.trim().to_string(), Some(message.trim().to_string())),
+                    Some((code, message)) => {
+                        (code.trim().to_string(), Some(message.trim().to_string()))
+                    }
                     None => (rest.to_string(), None),
                 };
                 if let Some((target, _)) = target_line {
@@ -190,7 +228,9 @@ pub fn compare(outcome: &Outcome) -> Vec<String> {
     let mut problems = Vec::new();
     let mut unmatched: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
     for expected in &outcome.expectations {
-        let position = unmatched.iter().position(|d| matches(d, expected, &outcome.sources));
+        let position = unmatched
+            .iter()
+            .position(|d| matches(d, expected, &outcome.sources));
         match position {
             Some(i) => {
                 unmatched.remove(i);
@@ -203,8 +243,15 @@ pub fn compare(outcome: &Outcome) -> Vec<String> {
                 expected.file,
                 expected.line,
                 expected.column,
-                expected.width.map(|w| format!(" (width {w})")).unwrap_or_default(),
-                expected.message.as_ref().map(|m| format!(" with message containing {m:?}")).unwrap_or_default(),
+                expected
+                    .width
+                    .map(|w| format!(" (width {w})"))
+                    .unwrap_or_default(),
+                expected
+                    .message
+                    .as_ref()
+                    .map(|m| format!(" with message containing {m:?}"))
+                    .unwrap_or_default(),
             )),
         }
     }
@@ -229,13 +276,20 @@ fn matches(d: &Diagnostic, expected: &Expectation, sources: &Sources) -> bool {
         return false;
     }
     if let Some(width) = expected.width {
-        let span_width = if end.line == start.line { end.column - start.column } else { u32::MAX };
+        let span_width = if end.line == start.line {
+            end.column - start.column
+        } else {
+            u32::MAX
+        };
         let fits = span_width == width || (span_width == 0 && width == 1);
         if !fits && end.line == start.line {
             return false;
         }
     }
-    expected.message.as_ref().is_none_or(|m| d.message.contains(m.as_str()))
+    expected
+        .message
+        .as_ref()
+        .is_none_or(|m| d.message.contains(m.as_str()))
 }
 
 /// The snapshot text of a fixture: every source, then the diagnostics as a terminal shows them.
@@ -251,11 +305,18 @@ pub fn snapshot(outcome: &Outcome) -> String {
         }
     }
     out.push_str("=== diagnostics ===\n");
-    out.push_str(&format!("{:?}", outcome.diagnostics)); // PROBE-REVERT
+    out.push_str(&seg_diag::render::human(
+        &outcome.diagnostics,
+        &outcome.sources,
+        false,
+    ));
     out
 }
 
 /// The repository root (the folder holding `Cargo.toml` of the workspace).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root exists")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root exists")
 }

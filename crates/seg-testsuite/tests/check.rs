@@ -17,8 +17,15 @@ fn main() {
     let examples = root.join("examples");
     if examples.join("schema.json").is_file() {
         let files = collect(&examples);
-        let fixture = Fixture { name: "examples".into(), dir: examples.clone(), files, schema: examples.join("schema.json") };
-        trials.push(Trial::test("examples::check_clean", move || examples_clean(&fixture)));
+        let fixture = Fixture {
+            name: "examples".into(),
+            dir: examples.clone(),
+            files,
+            schema: examples.join("schema.json"),
+        };
+        trials.push(Trial::test("examples::check_clean", move || {
+            examples_clean(&fixture)
+        }));
     }
     libtest_mimic::run(&args, trials).exit();
 }
@@ -54,9 +61,20 @@ fn check_fixture(fixture: &Fixture) -> Result<(), Failed> {
         settings.bind(|| insta::assert_snapshot!(fixture.name.clone(), text));
     }));
     if !problems.is_empty() {
-        return Err(format!("{}:\n  {}\n\n{}", fixture.name, problems.join("\n  "), snapshot(&outcome)).into());
+        return Err(format!(
+            "{}:\n  {}\n\n{}",
+            fixture.name,
+            problems.join("\n  "),
+            snapshot(&outcome)
+        )
+        .into());
     }
-    snapshot_result.map_err(|_| Failed::from(format!("{}: snapshot differs (cargo insta review)", fixture.name)))
+    snapshot_result.map_err(|_| {
+        Failed::from(format!(
+            "{}: snapshot differs (cargo insta review)",
+            fixture.name
+        ))
+    })
 }
 
 fn fixture_snapshot_dir() -> std::path::PathBuf {

@@ -263,8 +263,8 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], text: &str) -> String {
         let line_start = text[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[span.start as usize..].find('\n').map_or(text.len(), |i| span.start as usize + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
-        out.push_str(&format!("  | {}\n", line.escape_debug()));
-        let lead: String = text[line_start..span.start as usize]
+        out.push_str(&format!("  | {}\n", visible(line)));
+        let lead: String = visible(&text[line_start..span.start as usize])
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
@@ -275,4 +275,11 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], text: &str) -> String {
         }
     }
     out
+}
+
+/// The line with control characters (a NUL byte, say) shown as escapes, tabs kept.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_debug().to_string() } else { c.to_string() })
+        .collect()
 }
