@@ -1281,10 +1281,10 @@ impl<'a> SegmentChecker<'a> {
                     self.error(
                         Code::E0307,
                         span,
-                        format!("{n} does not fit DECIMAL(20,4)"),
+                        format!("{n} is out of the decimal range"),
                         "out of range",
                     )
-                    .help("decimals have at most 16 digits before the point")
+                    .help("decimals run from -922,337,203,685,477.5808 to 922,337,203,685,477.5807")
                     .emit();
                     None
                 }

@@ -5,14 +5,16 @@
 use std::fmt;
 
 /// An exact decimal with four fractional digits (Magento's DECIMAL(20,4)): `units` / 10⁴.
+///
+/// Units are 64-bit so that every backend compares them with plain integer instructions; that
+/// bounds values to ±922,337,203,685,477.5807, one digit short of DECIMAL(20,4) and far beyond
+/// any amount a store records. Sums and averages are computed in 128 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Decimal {
-    pub units: i128,
+    pub units: i64,
 }
 
 pub const DECIMAL_SCALE: u32 = 4;
-/// DECIMAL(20,4) holds 16 integer digits.
-pub const DECIMAL_MAX_UNITS: i128 = 10i128.pow(20) - 1;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum DecimalError {
@@ -22,10 +24,10 @@ pub enum DecimalError {
 }
 
 impl Decimal {
-    pub fn from_int(n: i64) -> Decimal {
-        Decimal {
-            units: n as i128 * 10i128.pow(DECIMAL_SCALE),
-        }
+    /// The decimal of a whole number, if it fits.
+    pub fn from_int(n: i64) -> Option<Decimal> {
+        n.checked_mul(10i64.pow(DECIMAL_SCALE))
+            .map(|units| Decimal { units })
     }
 
     /// Parses `-12.3456`; more than four fractional digits or 16 integer digits is an error.
@@ -47,7 +49,7 @@ impl Decimal {
             return Err(DecimalError::TooPrecise);
         }
         let int_trimmed = int_part.trim_start_matches('0');
-        if int_trimmed.len() > 16 {
+        if int_trimmed.len() > 15 {
             return Err(DecimalError::OutOfRange);
         }
         let mut units: i128 = 0;
@@ -58,20 +60,21 @@ impl Decimal {
             let digit = frac_trimmed.as_bytes().get(i).map_or(0, |b| b - b'0');
             units = units * 10 + digit as i128;
         }
-        Ok(Decimal {
-            units: if negative { -units } else { units },
-        })
+        let units = if negative { -units } else { units };
+        i64::try_from(units)
+            .map(|units| Decimal { units })
+            .map_err(|_| DecimalError::OutOfRange)
     }
 }
 
 impl fmt::Display for Decimal {
     /// Plain notation without trailing zeros beyond two places: `87.5` prints `87.50`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scale = 10i128.pow(DECIMAL_SCALE);
+        let scale = 10i64.pow(DECIMAL_SCALE);
         let sign = if self.units < 0 { "-" } else { "" };
         let abs = self.units.unsigned_abs();
-        let int = abs / scale as u128;
-        let frac = format!("{:04}", abs % scale as u128);
+        let int = abs / scale as u64;
+        let frac = format!("{:04}", abs % scale as u64);
         let frac = frac.trim_end_matches('0');
         let frac = if frac.len() < 2 {
             format!("{frac:0<2}")
@@ -310,7 +313,15 @@ mod tests {
         assert_eq!(Decimal::parse("1.23456"), Err(DecimalError::TooPrecise));
         assert_eq!(Decimal::parse("-3").unwrap().units, -30_000);
         assert_eq!(
-            Decimal::parse("12345678901234567"),
+            Decimal::parse("1234567890123456"),
+            Err(DecimalError::OutOfRange)
+        );
+        assert_eq!(
+            Decimal::parse("922337203685477.5807").unwrap().units,
+            i64::MAX
+        );
+        assert_eq!(
+            Decimal::parse("922337203685477.5808"),
             Err(DecimalError::OutOfRange)
         );
         assert_eq!(Decimal::parse("87.5").unwrap().to_string(), "87.50");
