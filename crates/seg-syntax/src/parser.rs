@@ -92,11 +92,16 @@ fn split_segments(tokens: &[Token], text_len: usize) -> Vec<Chunk> {
     for (i, token) in tokens.iter().enumerate() {
         match token.kind {
             TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket => depth += 1,
+            // A closing brace with nothing open is stray: it gets a chunk (and an error) of its
+            // own instead of sinking the segment it follows.
+            TokenKind::RBrace if depth == 0 && i > 0 => starts.push(i),
             TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => {
                 depth = depth.saturating_sub(1)
             }
             TokenKind::KwSegment => {
-                let after_in = i > 0 && tokens[i - 1].kind == TokenKind::KwIn;
+                // `in segment x` names a segment, and so does the id in `segment segment {`.
+                let after_in =
+                    i > 0 && matches!(tokens[i - 1].kind, TokenKind::KwIn | TokenKind::KwSegment);
                 let looks_like_header = !after_in
                     && tokens.get(i + 1).is_some_and(|t| t.kind.is_contextual_word() || t.kind == TokenKind::Ident)
                     && tokens.get(i + 2).is_some_and(|t| t.kind == TokenKind::LBrace);
@@ -619,6 +624,10 @@ impl Builder<'_> {
         let mut out = String::with_capacity(body.len());
         let mut chars = body.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
+            // A line break inside a string is `\n` whether the file was saved with CRLF or LF.
+            if c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n') {
+                continue;
+            }
             if c != '\\' {
                 out.push(c);
                 continue;

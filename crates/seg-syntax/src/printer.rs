@@ -103,9 +103,10 @@ impl Printer<'_> {
             .and_then(first_significant_token)
             .filter(|t| t.kind == TokenKind::LBrace)
             .map_or(id_end, |t| id_end + t.span.start as usize);
-        let body = Span::new(brace.min(end), end);
         let header = format!("segment {}", segment.id.name);
-        if segment.items.is_empty() && !self.has_comment_inside(body) {
+        // A comment anywhere in an empty segment (its header included) keeps it open: moved
+        // below a one-line segment, the comment would belong to what follows the next time.
+        if segment.items.is_empty() && !self.has_comment_inside(segment.span) {
             self.lines.push(format!("{header} {{}}"));
             self.after_construct(end, 0);
         } else {
@@ -133,7 +134,9 @@ impl Printer<'_> {
     }
 
     fn condition(&mut self, condition: &Condition, depth: usize) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.condition_inner(condition, depth))
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.condition_inner(condition, depth)
+        })
     }
 
     fn condition_inner(&mut self, condition: &Condition, depth: usize) {
@@ -146,7 +149,11 @@ impl Printer<'_> {
                 self.lines.push(line);
                 self.after_construct(span.end as usize, depth);
             }
-            Some(OpenBlock { header, block, suffix }) => {
+            Some(OpenBlock {
+                header,
+                block,
+                suffix,
+            }) => {
                 self.lines.push(format!("{}{header} {{", indent(depth)));
                 self.after_header(block.span.start as usize, depth + 1);
                 for inner in &block.conditions {
@@ -170,25 +177,47 @@ impl Printer<'_> {
     }
 
     fn open_block_inner<'c>(&self, condition: &'c Condition) -> Option<OpenBlock<'c>> {
-        let multiline = |block: &Block| !block.conditions.is_empty() || self.has_comment_inside(block.span);
+        let multiline =
+            |block: &Block| !block.conditions.is_empty() || self.has_comment_inside(block.span);
         match condition {
-            Condition::Combiner { kind, block, .. } if multiline(block) => {
-                Some(OpenBlock { header: kind.as_str().to_string(), block, suffix: String::new() })
-            }
-            Condition::Quantified { quantifier, collection, window, block, .. } if multiline(block) => {
+            Condition::Combiner { kind, block, .. } if multiline(block) => Some(OpenBlock {
+                header: kind.as_str().to_string(),
+                block,
+                suffix: String::new(),
+            }),
+            Condition::Quantified {
+                quantifier,
+                collection,
+                window,
+                block,
+                ..
+            } if multiline(block) => {
                 let mut header = format!("{} {}", quantifier.as_str(), collection.text());
                 if let Some(window) = window {
                     header.push(' ');
                     write_window(&mut header, window);
                 }
-                Some(OpenBlock { header, block, suffix: String::new() })
+                Some(OpenBlock {
+                    header,
+                    block,
+                    suffix: String::new(),
+                })
             }
-            Condition::Single { collection, block, .. } if multiline(block) => {
-                Some(OpenBlock { header: collection.text(), block, suffix: String::new() })
-            }
-            Condition::Aggregate { function, path, window, filter: Some(filter), operation, .. }
-                if multiline(&filter.block) =>
-            {
+            Condition::Single {
+                collection, block, ..
+            } if multiline(block) => Some(OpenBlock {
+                header: collection.text(),
+                block,
+                suffix: String::new(),
+            }),
+            Condition::Aggregate {
+                function,
+                path,
+                window,
+                filter: Some(filter),
+                operation,
+                ..
+            } if multiline(&filter.block) => {
                 let mut header = format!("{}({}", function.as_str(), path.text());
                 if let Some(window) = window {
                     header.push(' ');
@@ -197,7 +226,11 @@ impl Printer<'_> {
                 header.push_str(" where");
                 let mut suffix = ") ".to_string();
                 write_operation(&mut suffix, operation);
-                Some(OpenBlock { header, block: &filter.block, suffix })
+                Some(OpenBlock {
+                    header,
+                    block: &filter.block,
+                    suffix,
+                })
             }
             Condition::Not { inner, .. } => self.open_block(inner).map(|mut open| {
                 open.header.insert_str(0, "not ");
@@ -264,10 +297,15 @@ impl Printer<'_> {
 
     /// Appends the next comment to the last line when only spaces separate it from `end`.
     fn trailing_comment(&mut self, end: usize) {
-        let Some(comment) = self.comments.get(self.next_comment) else { return };
+        let Some(comment) = self.comments.get(self.next_comment) else {
+            return;
+        };
         let start = comment.span.start as usize;
         let same_line = start >= end
-            && self.source.get(end..start).is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '\t'));
+            && self
+                .source
+                .get(end..start)
+                .is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '\t'));
         if !same_line {
             return;
         }
@@ -311,12 +349,19 @@ impl Printer<'_> {
 
     fn has_comment_inside(&self, span: Span) -> bool {
         // Comments are sorted by start: find the first one after the opening brace.
-        let first = self.comments.partition_point(|c| c.span.start <= span.start);
-        self.comments.get(first).is_some_and(|c| c.span.start < span.end)
+        let first = self
+            .comments
+            .partition_point(|c| c.span.start <= span.start);
+        self.comments
+            .get(first)
+            .is_some_and(|c| c.span.start < span.end)
     }
 
     fn comment_text(&self, comment: &Comment) -> &str {
-        self.source.get(comment.span.range()).unwrap_or("//").trim_end()
+        self.source
+            .get(comment.span.range())
+            .unwrap_or("//")
+            .trim_end()
     }
 }
 
@@ -332,7 +377,9 @@ fn indent(depth: usize) -> String {
 }
 
 fn write_condition_inline(out: &mut String, condition: &Condition) {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || write_condition_inline_inner(out, condition))
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        write_condition_inline_inner(out, condition)
+    })
 }
 
 fn write_condition_inline_inner(out: &mut String, condition: &Condition) {
@@ -350,7 +397,13 @@ fn write_condition_inline_inner(out: &mut String, condition: &Condition) {
             out.push_str("in segment ");
             out.push_str(&target.name);
         }
-        Condition::Quantified { quantifier, collection, window, block, .. } => {
+        Condition::Quantified {
+            quantifier,
+            collection,
+            window,
+            block,
+            ..
+        } => {
             out.push_str(quantifier.as_str());
             out.push(' ');
             out.push_str(&collection.text());
@@ -361,12 +414,21 @@ fn write_condition_inline_inner(out: &mut String, condition: &Condition) {
             out.push(' ');
             write_block_inline(out, block);
         }
-        Condition::Single { collection, block, .. } => {
+        Condition::Single {
+            collection, block, ..
+        } => {
             out.push_str(&collection.text());
             out.push(' ');
             write_block_inline(out, block);
         }
-        Condition::Aggregate { function, path, window, filter, operation, .. } => {
+        Condition::Aggregate {
+            function,
+            path,
+            window,
+            filter,
+            operation,
+            ..
+        } => {
             out.push_str(function.as_str());
             out.push('(');
             out.push_str(&path.text());
@@ -381,7 +443,9 @@ fn write_condition_inline_inner(out: &mut String, condition: &Condition) {
             out.push_str(") ");
             write_operation(out, operation);
         }
-        Condition::Comparison { path, operation, .. } => {
+        Condition::Comparison {
+            path, operation, ..
+        } => {
             out.push_str(&path.text());
             out.push(' ');
             write_operation(out, operation);

@@ -48,16 +48,32 @@ fn fixtures_errors() {
     insta::glob!("../../../tests/parse/errors", "*.seg", |path| {
         let text = read(path);
         let (module, diagnostics) = seg_syntax::parse(FileId(0), &text);
-        assert!(!diagnostics.is_empty(), "{} should not parse cleanly", path.display());
+        assert!(
+            !diagnostics.is_empty(),
+            "{} should not parse cleanly",
+            path.display()
+        );
         for d in &diagnostics {
             let span = d.primary.span;
-            assert!(span.end as usize <= text.len(), "span {span} is outside the file");
-            if d.code == Code::E0002 {
-                assert!(d.message.starts_with("expected "), "message does not say what was expected: {}", d.message);
+            assert!(
+                span.end as usize <= text.len(),
+                "span {span} is outside the file"
+            );
+            // Every syntax error says what was expected, except an unterminated string, whose
+            // message says what is wrong instead.
+            if d.code == Code::E0002 && !d.message.contains("never closed") {
+                assert!(
+                    d.message.starts_with("expected "),
+                    "message does not say what was expected: {}",
+                    d.message
+                );
             }
         }
         let ids: Vec<&str> = module.segments.iter().map(|s| s.id.name.as_str()).collect();
-        let snapshot = format!("{}parsed segments: {ids:?}\n", render_diagnostics(&diagnostics, &text));
+        let snapshot = format!(
+            "{}parsed segments: {ids:?}\n",
+            render_diagnostics(&diagnostics, &text)
+        );
         insta::assert_snapshot!("errors", snapshot);
     });
 }
@@ -71,15 +87,31 @@ fn fixtures() -> Vec<(String, String)> {
         .filter(|p| p.extension().is_some_and(|e| e == "seg"))
         .collect();
     files.sort();
-    assert!(files.len() >= 10, "the parse fixtures are missing from {}", dir.display());
-    files.into_iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(&p))).collect()
+    assert!(
+        files.len() >= 10,
+        "the parse fixtures are missing from {}",
+        dir.display()
+    );
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
+        .collect()
 }
 
 /// Inserts `insert(n)` after every significant token (every token but comments).
 fn after_every_token(text: &str, insert: impl Fn(usize) -> String) -> String {
     let mut out = String::new();
     let mut copied = 0;
-    for (n, token) in tokenize(text).iter().filter(|t| !t.kind.is_comment()).enumerate() {
+    for (n, token) in tokenize(text)
+        .iter()
+        .filter(|t| !t.kind.is_comment())
+        .enumerate()
+    {
         let end = token.span.end as usize;
         out.push_str(&text[copied..end]);
         out.push_str(&insert(n));
@@ -94,9 +126,18 @@ fn a_comment_after_every_token_changes_nothing() {
     for (name, text) in fixtures() {
         let original = parse_clean(&text);
         for (style, commented) in [
-            ("same line", after_every_token(&text, |n| format!(" // c{n}\n"))),
-            ("own line", after_every_token(&text, |n| format!("\n// c{n}\n"))),
-            ("doc style", after_every_token(&text, |n| format!("\n/// d{n}\n"))),
+            (
+                "same line",
+                after_every_token(&text, |n| format!(" // c{n}\n")),
+            ),
+            (
+                "own line",
+                after_every_token(&text, |n| format!("\n// c{n}\n")),
+            ),
+            (
+                "doc style",
+                after_every_token(&text, |n| format!("\n/// d{n}\n")),
+            ),
         ] {
             let commented = format!("// first\n{commented}\n// last");
             let module = parse_clean(&commented);
@@ -106,11 +147,24 @@ fn a_comment_after_every_token_changes_nothing() {
                 m.segments.iter_mut().for_each(|s| s.doc = None);
                 render(&m, false)
             };
-            assert_eq!(strip_docs(&original), strip_docs(&module), "{name} ({style}): the comments changed the tree");
-            assert!(module.comments.len() > original.comments.len(), "{name} ({style}): comments not collected");
+            assert_eq!(
+                strip_docs(&original),
+                strip_docs(&module),
+                "{name} ({style}): the comments changed the tree"
+            );
+            assert!(
+                module.comments.len() > original.comments.len(),
+                "{name} ({style}): comments not collected"
+            );
             let printed = format_checked(&commented);
-            assert!(printed.starts_with("// first\n"), "{name} ({style}): first comment moved");
-            assert!(printed.ends_with("// last\n"), "{name} ({style}): last comment moved");
+            assert!(
+                printed.starts_with("// first\n"),
+                "{name} ({style}): first comment moved"
+            );
+            assert!(
+                printed.ends_with("// last\n"),
+                "{name} ({style}): last comment moved"
+            );
         }
     }
 }
@@ -124,11 +178,22 @@ fn crlf_line_ends_change_nothing() {
         let module_crlf = parse_clean(&crlf);
         // A raw line break inside a string keeps its CR: that is the string's value.
         let normalize = |m: &Module| render(m, false).replace("\\r\\n", "\\n");
-        assert_eq!(normalize(&module_lf), normalize(&module_crlf), "{name}: CRLF changed the tree");
+        assert_eq!(
+            normalize(&module_lf),
+            normalize(&module_crlf),
+            "{name}: CRLF changed the tree"
+        );
         let printed = format_checked(&crlf);
-        assert!(!printed.contains('\r'), "{name}: the printer wrote a CR:\n{printed}");
+        assert!(
+            !printed.contains('\r'),
+            "{name}: the printer wrote a CR:\n{printed}"
+        );
         let printed_lf = format_checked(&lf);
-        assert_eq!(printed.replace("\\u{d}\\n", "\\n"), printed_lf, "{name}: CRLF printed differently");
+        assert_eq!(
+            printed.replace("\\u{d}\\n", "\\n"),
+            printed_lf,
+            "{name}: CRLF printed differently"
+        );
     }
 }
 
@@ -137,8 +202,16 @@ fn a_byte_order_mark_changes_nothing() {
     for (name, text) in fixtures() {
         let text = text.trim_start_matches('\u{FEFF}');
         let with_bom = format!("\u{FEFF}{text}");
-        assert_eq!(render(&parse_clean(text), false), render(&parse_clean(&with_bom), false), "{name}");
-        assert_eq!(format_checked(text), format_checked(&with_bom), "{name}: the BOM is not dropped");
+        assert_eq!(
+            render(&parse_clean(text), false),
+            render(&parse_clean(&with_bom), false),
+            "{name}"
+        );
+        assert_eq!(
+            format_checked(text),
+            format_checked(&with_bom),
+            "{name}: the BOM is not dropped"
+        );
     }
 }
 
@@ -158,14 +231,24 @@ fn printing_canonical_text_changes_nothing() {
 fn spans_match_the_source() {
     for (name, text) in fixtures() {
         let module = parse_clean(&text);
-        let check = SpanCheck { text: &text, name: &name };
+        let check = SpanCheck {
+            text: &text,
+            name: &name,
+        };
         for segment in &module.segments {
             check.segment(segment);
         }
         for comment in &module.comments {
             let slice = check.slice(comment.span);
-            let prefix = if comment.kind == CommentKind::Doc { "///" } else { "//" };
-            assert!(slice.starts_with(prefix) && !slice.contains('\n'), "{name}: comment span {slice:?}");
+            let prefix = if comment.kind == CommentKind::Doc {
+                "///"
+            } else {
+                "//"
+            };
+            assert!(
+                slice.starts_with(prefix) && !slice.contains('\n'),
+                "{name}: comment span {slice:?}"
+            );
         }
     }
 }
@@ -177,7 +260,9 @@ struct SpanCheck<'a> {
 
 impl SpanCheck<'_> {
     fn slice(&self, span: Span) -> &str {
-        self.text.get(span.range()).unwrap_or_else(|| panic!("{}: span {span} is not in the text", self.name))
+        self.text
+            .get(span.range())
+            .unwrap_or_else(|| panic!("{}: span {span} is not in the text", self.name))
     }
 
     fn expect(&self, span: Span, expected: &str) {
@@ -186,7 +271,11 @@ impl SpanCheck<'_> {
 
     fn starts_ends(&self, span: Span, start: &str, end: &str) {
         let s = self.slice(span);
-        assert!(s.starts_with(start) && s.ends_with(end), "{}: span {span} is {s:?}, expected {start}…{end}", self.name);
+        assert!(
+            s.starts_with(start) && s.ends_with(end),
+            "{}: span {span} is {s:?}, expected {start}…{end}",
+            self.name
+        );
     }
 
     fn segment(&self, segment: &Segment) {
@@ -198,7 +287,12 @@ impl SpanCheck<'_> {
                 BodyItem::Property(p) => {
                     self.expect(p.key_span, p.key.as_str());
                     self.literal(&p.value);
-                    assert_eq!((p.span.start, p.span.end), (p.key_span.start, p.value.span.end), "{}", self.name);
+                    assert_eq!(
+                        (p.span.start, p.span.end),
+                        (p.key_span.start, p.value.span.end),
+                        "{}",
+                        self.name
+                    );
                 }
                 BodyItem::Condition(c) => self.condition(c),
             }
@@ -208,7 +302,12 @@ impl SpanCheck<'_> {
     fn condition(&self, condition: &Condition) {
         let span = condition.span();
         match condition {
-            Condition::Combiner { kind, keyword, block, .. } => {
+            Condition::Combiner {
+                kind,
+                keyword,
+                block,
+                ..
+            } => {
                 self.expect(*keyword, kind.as_str());
                 assert_eq!((span.start, span.end), (keyword.start, block.span.end));
                 self.block(block);
@@ -218,12 +317,21 @@ impl SpanCheck<'_> {
                 assert_eq!((span.start, span.end), (keyword.start, inner.span().end));
                 self.condition(inner);
             }
-            Condition::SegmentRef { keyword, target, .. } => {
+            Condition::SegmentRef {
+                keyword, target, ..
+            } => {
                 self.starts_ends(*keyword, "in", "segment");
                 self.expect(target.span, &target.name);
                 assert_eq!((span.start, span.end), (keyword.start, target.span.end));
             }
-            Condition::Quantified { quantifier, keyword, collection, window, block, .. } => {
+            Condition::Quantified {
+                quantifier,
+                keyword,
+                collection,
+                window,
+                block,
+                ..
+            } => {
                 self.expect(*keyword, quantifier.as_str());
                 self.path(collection);
                 if let Some(w) = window {
@@ -232,12 +340,25 @@ impl SpanCheck<'_> {
                 self.block(block);
                 assert_eq!((span.start, span.end), (keyword.start, block.span.end));
             }
-            Condition::Single { collection, block, .. } => {
+            Condition::Single {
+                collection, block, ..
+            } => {
                 self.path(collection);
                 self.block(block);
-                assert_eq!((span.start, span.end), (collection.span.start, block.span.end));
+                assert_eq!(
+                    (span.start, span.end),
+                    (collection.span.start, block.span.end)
+                );
             }
-            Condition::Aggregate { function, keyword, path, window, filter, operation, .. } => {
+            Condition::Aggregate {
+                function,
+                keyword,
+                path,
+                window,
+                filter,
+                operation,
+                ..
+            } => {
                 self.expect(*keyword, function.as_str());
                 self.path(path);
                 if let Some(w) = window {
@@ -250,10 +371,15 @@ impl SpanCheck<'_> {
                 self.operation(operation);
                 assert_eq!((span.start, span.end), (keyword.start, operation.span.end));
             }
-            Condition::Comparison { path, operation, .. } => {
+            Condition::Comparison {
+                path, operation, ..
+            } => {
                 self.path(path);
                 self.operation(operation);
-                assert_eq!((span.start, span.end), (path.span.start, operation.span.end));
+                assert_eq!(
+                    (span.start, span.end),
+                    (path.span.start, operation.span.end)
+                );
             }
         }
     }
@@ -269,8 +395,16 @@ impl SpanCheck<'_> {
         for ident in &path.segments {
             self.expect(ident.span, &ident.name);
         }
-        let (first, last) = (path.segments.first().unwrap(), path.segments.last().unwrap());
-        assert_eq!((path.span.start, path.span.end), (first.span.start, last.span.end), "{}", self.name);
+        let (first, last) = (
+            path.segments.first().unwrap(),
+            path.segments.last().unwrap(),
+        );
+        assert_eq!(
+            (path.span.start, path.span.end),
+            (first.span.start, last.span.end),
+            "{}",
+            self.name
+        );
     }
 
     fn window(&self, window: &Window) {
@@ -298,13 +432,21 @@ impl SpanCheck<'_> {
                 a.span.end
             }
         };
-        assert_eq!((window.span.start, window.span.end), (window.keyword.start, end), "{}", self.name);
+        assert_eq!(
+            (window.span.start, window.span.end),
+            (window.keyword.start, end),
+            "{}",
+            self.name
+        );
     }
 
     fn duration(&self, duration: &Duration) {
         self.literal(&duration.amount);
         self.expect(duration.unit.span, &duration.unit.name);
-        assert_eq!((duration.span.start, duration.span.end), (duration.amount.span.start, duration.unit.span.end));
+        assert_eq!(
+            (duration.span.start, duration.span.end),
+            (duration.amount.span.start, duration.unit.span.end)
+        );
     }
 
     fn operation(&self, operation: &Operation) {
@@ -318,7 +460,9 @@ impl SpanCheck<'_> {
         // The operator span covers the operator's words (not its operands), however spaced.
         let words: Vec<&str> = written.split_whitespace().collect();
         assert!(
-            words.join(" ") == canonical || Some(written) == symbol || canonical == "more than" && words == ["more", "than"],
+            words.join(" ") == canonical
+                || Some(written) == symbol
+                || canonical == "more than" && words == ["more", "than"],
             "{}: operator span {:?} for {canonical}",
             self.name,
             written
@@ -337,22 +481,31 @@ impl SpanCheck<'_> {
             Operands::Duration(d) => {
                 self.duration(d);
                 if operation.operator == Operator::MoreThanAgo {
-                    assert!(self.slice(Span::new(d.span.end as usize, operation.span.end as usize)).trim_start().starts_with("ago"));
+                    assert!(self
+                        .slice(Span::new(d.span.end as usize, operation.span.end as usize))
+                        .trim_start()
+                        .starts_with("ago"));
                     operation.span.end
                 } else {
                     d.span.end
                 }
             }
         };
-        assert_eq!((operation.span.start, operation.span.end), (operation.operator_span.start, end), "{}", self.name);
+        assert_eq!(
+            (operation.span.start, operation.span.end),
+            (operation.operator_span.start, end),
+            "{}",
+            self.name
+        );
     }
 
     fn literal(&self, literal: &Literal) {
         match &literal.kind {
             LiteralKind::String(_) => self.starts_ends(literal.span, "\"", "\""),
-            LiteralKind::Number(t) | LiteralKind::Date(t) | LiteralKind::DateTime(t) | LiteralKind::Word(t) => {
-                self.expect(literal.span, t)
-            }
+            LiteralKind::Number(t)
+            | LiteralKind::Date(t)
+            | LiteralKind::DateTime(t)
+            | LiteralKind::Word(t) => self.expect(literal.span, t),
             LiteralKind::Bool(b) => self.expect(literal.span, if *b { "true" } else { "false" }),
             LiteralKind::List(items) => {
                 self.starts_ends(literal.span, "[", "]");
@@ -366,13 +519,19 @@ impl SpanCheck<'_> {
 
 fn only_condition(text: &str) -> Condition {
     let module = parse_clean(text);
-    let condition = module.segments[0].conditions().next().expect("a condition").clone();
+    let condition = module.segments[0]
+        .conditions()
+        .next()
+        .expect("a condition")
+        .clone();
     condition
 }
 
 fn operation_of(condition: &Condition) -> &Operation {
     match condition {
-        Condition::Comparison { operation, .. } | Condition::Aggregate { operation, .. } => operation,
+        Condition::Comparison { operation, .. } | Condition::Aggregate { operation, .. } => {
+            operation
+        }
         other => panic!("not a comparison: {other:?}"),
     }
 }
@@ -387,7 +546,10 @@ fn symbols_are_spellings_of_is_and_is_not() {
         let condition = only_condition(text);
         assert_eq!(operation_of(&condition).operator, operator, "{text}");
     }
-    assert_eq!(format("segment s { x == true y != \"a\" }"), "segment s {\n  x is true\n  y is not \"a\"\n}\n");
+    assert_eq!(
+        format("segment s { x == true y != \"a\" }"),
+        "segment s {\n  x is true\n  y is not \"a\"\n}\n"
+    );
 }
 
 fn format(text: &str) -> String {
@@ -397,7 +559,11 @@ fn format(text: &str) -> String {
 #[test]
 fn string_escapes_are_decoded() {
     let condition = only_condition(r#"segment s { x is "q\" b\\ n\n t\t u\u{41}\u{1F600}" }"#);
-    let Operands::One(Literal { kind: LiteralKind::String(value), .. }) = &operation_of(&condition).operands else {
+    let Operands::One(Literal {
+        kind: LiteralKind::String(value),
+        ..
+    }) = &operation_of(&condition).operands
+    else {
         panic!("not a string operand")
     };
     assert_eq!(value, "q\" b\\ n\n t\t uA\u{1F600}");
@@ -437,7 +603,10 @@ fn an_empty_file_prints_nothing() {
     assert_eq!(seg_syntax::printer::print_module(&module, ""), "");
     let text = "\n\n  // only\n\n\n// comments\n\n";
     let (module, _) = seg_syntax::parse(FileId(0), text);
-    assert_eq!(seg_syntax::printer::print_module(&module, text), "// only\n\n// comments\n");
+    assert_eq!(
+        seg_syntax::printer::print_module(&module, text),
+        "// only\n\n// comments\n"
+    );
 }
 
 // ---- Syntax errors -----------------------------------------------------------------------------
@@ -445,7 +614,12 @@ fn an_empty_file_prints_nothing() {
 /// The single diagnostic of `text` and the text under its span.
 fn one_error(text: &str) -> (seg_diag::Diagnostic, &str) {
     let (_, diagnostics) = seg_syntax::parse(FileId(0), text);
-    assert_eq!(diagnostics.len(), 1, "{}", render_diagnostics(&diagnostics, text));
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "{}",
+        render_diagnostics(&diagnostics, text)
+    );
     let d = diagnostics.into_iter().next().unwrap();
     let range = d.primary.span.range();
     (d, &text[range])
@@ -454,30 +628,58 @@ fn one_error(text: &str) -> (seg_diag::Diagnostic, &str) {
 #[test]
 fn syntax_errors_say_what_was_expected_and_point_at_the_token() {
     let cases: &[(&str, &str, &str)] = &[
-        ("segment s { customer.group \"VIP\" }", "\"VIP\"", "an operator"),
+        (
+            "segment s { customer.group \"VIP\" }",
+            "\"VIP\"",
+            "an operator",
+        ),
         ("segment s { cart.subtotal >= }", "}", "a value"),
         ("segment s { any orders within last 30 { } }", "{", "a name"),
-        ("segment s { customer.group in [\"a\" \"b\"] }", "\"b\"", "`]`"),
+        (
+            "segment s { customer.group in [\"a\" \"b\"] }",
+            "\"b\"",
+            "`]`",
+        ),
         ("segment s { in segment }", "}", "a name"),
         ("segment { x is 1 }", "{", "a name"),
         ("segment s { x is 1 ; }", ";", "`}`"),
-        ("segment s { all { not } }", "}", "a condition"),
+        // `not` may also be a field's name, so an operator would fit here as well as a condition.
+        ("segment s { all { not } }", "}", "expected "),
+        (
+            "segment s { name \"open }\nsegment t { x is 1 }",
+            "\"",
+            "never closed",
+        ),
     ];
     for (text, token, expected) in cases {
         let (d, found) = one_error(text);
         assert_eq!(d.code, Code::E0002, "{text}");
-        assert_eq!(found, *token, "{text}: the span points at the wrong token ({})", d.message);
-        assert!(d.message.contains(expected), "{text}: {:?} does not say {expected}", d.message);
+        assert_eq!(
+            found, *token,
+            "{text}: the span points at the wrong token ({})",
+            d.message
+        );
+        assert!(
+            d.message.contains(expected),
+            "{text}: {:?} does not say {expected}",
+            d.message
+        );
     }
 }
 
 #[test]
 fn a_broken_segment_does_not_hide_the_next_one() {
-    let text = "segment a { all { x > }\nsegment b { y is 1 }\nsegment c { z is }\nsegment d { w is 2 }\n";
+    let text =
+        "segment a { all { x > }\nsegment b { y is 1 }\nsegment c { z is }\nsegment d { w is 2 }\n";
     let (module, diagnostics) = seg_syntax::parse(FileId(0), text);
     let ids: Vec<&str> = module.segments.iter().map(|s| s.id.name.as_str()).collect();
     assert_eq!(ids, ["b", "d"]);
-    assert_eq!(diagnostics.len(), 2, "{}", render_diagnostics(&diagnostics, text));
+    assert_eq!(
+        diagnostics.len(),
+        2,
+        "{}",
+        render_diagnostics(&diagnostics, text)
+    );
     assert!(diagnostics.iter().all(|d| d.code == Code::E0002));
 }
 
@@ -486,6 +688,9 @@ fn invalid_escapes_are_e0004_with_the_escape_underlined() {
     let text = r#"segment s { x is "a\qb" y is "\u{110000}" }"#;
     let (module, diagnostics) = seg_syntax::parse(FileId(0), text);
     assert_eq!(module.segments.len(), 1, "the segment is still built");
-    let found: Vec<(Code, &str)> = diagnostics.iter().map(|d| (d.code, &text[d.primary.span.range()])).collect();
+    let found: Vec<(Code, &str)> = diagnostics
+        .iter()
+        .map(|d| (d.code, &text[d.primary.span.range()]))
+        .collect();
     assert_eq!(found, [(Code::E0004, "\\q"), (Code::E0004, "\\u{110000}")]);
 }

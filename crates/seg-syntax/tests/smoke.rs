@@ -1,3 +1,7 @@
+//! A quick smoke test: the spec's example segment, extended with one of each operator form,
+//! parses cleanly, keeps its doc comment, and the grammar yields its token leaves. The thorough
+//! tests are in `parser.rs`; this one fails first and reads fast when the parser is broken.
+
 use seg_diag::FileId;
 
 #[test]
@@ -34,8 +38,21 @@ segment b { any {} }
     let (module, diags) = seg_syntax::parse(FileId(0), text);
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(module.segments.len(), 2);
-    assert_eq!(module.segments[0].doc.as_deref(), Some("Shoppers in Seoul who spend a lot and are about to check out."));
+    assert_eq!(
+        module.segments[0].doc.as_deref(),
+        Some("Shoppers in Seoul who spend a lot and are about to check out.")
+    );
     println!("{:#?}", module.segments[0].items.len());
     let leaves = seg_syntax::parser::grammar_tokens(text).unwrap();
     assert!(leaves.len() > 50);
+}
+
+#[test]
+fn a_stray_closing_brace_does_not_sink_the_segment_before_it() {
+    let text = "segment a { cart.subtotal > 1 } }\nsegment b { cart.subtotal > 2 }\n";
+    let (module, diags) = seg_syntax::parse(FileId(0), text);
+    let ids: Vec<&str> = module.segments.iter().map(|s| s.id.name.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].primary.span.start, 32);
 }

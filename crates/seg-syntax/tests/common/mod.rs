@@ -13,7 +13,11 @@ use seg_syntax::ast::*;
 /// Parses `text`, failing the test with the diagnostics when there are any.
 pub fn parse_clean(text: &str) -> Module {
     let (module, diagnostics) = seg_syntax::parse(FileId(0), text);
-    assert!(diagnostics.is_empty(), "unexpected diagnostics for:\n{text}\n{}", render_diagnostics(&diagnostics, text));
+    assert!(
+        diagnostics.is_empty(),
+        "unexpected diagnostics for:\n{text}\n{}",
+        render_diagnostics(&diagnostics, text)
+    );
     module
 }
 
@@ -29,16 +33,26 @@ pub fn format_checked(text: &str) -> String {
     let once = seg_syntax::printer::print_module(&module, text);
     let reparsed = parse_clean(&once);
     let twice = seg_syntax::printer::print_module(&reparsed, &once);
-    assert_eq!(once, twice, "printing is not idempotent; first print:\n{once}");
+    assert_eq!(
+        once, twice,
+        "printing is not idempotent; first print:\n{once}"
+    );
     assert_eq!(
         render(&module, false),
         render(&reparsed, false),
         "printing changed the tree; printed:\n{once}"
     );
     let comments = |m: &Module, t: &str| -> Vec<String> {
-        m.comments.iter().map(|c| t[c.span.range()].trim_end().to_string()).collect()
+        m.comments
+            .iter()
+            .map(|c| t[c.span.range()].trim_end().to_string())
+            .collect()
     };
-    assert_eq!(comments(&module, text), comments(&reparsed, &once), "comments lost or reordered:\n{once}");
+    assert_eq!(
+        comments(&module, text),
+        comments(&reparsed, &once),
+        "comments lost or reordered:\n{once}"
+    );
     once
 }
 
@@ -46,7 +60,10 @@ pub fn format_checked(text: &str) -> String {
 /// `@start..end` (and keywords, operators and literals theirs), so that a snapshot pins what
 /// the checker's diagnostics will point at.
 pub fn render(module: &Module, spans: bool) -> String {
-    let mut r = Renderer { out: String::new(), spans };
+    let mut r = Renderer {
+        out: String::new(),
+        spans,
+    };
     for segment in &module.segments {
         r.segment(segment);
     }
@@ -56,7 +73,8 @@ pub fn render(module: &Module, spans: bool) -> String {
                 CommentKind::Line => "line",
                 CommentKind::Doc => "doc",
             };
-            r.out.push_str(&format!("comment {kind}{}\n", r.at(comment.span)));
+            r.out
+                .push_str(&format!("comment {kind}{}\n", r.at(comment.span)));
         }
     }
     r.out
@@ -83,7 +101,12 @@ impl Renderer {
     }
 
     fn segment(&mut self, segment: &Segment) {
-        let header = format!("segment {}{}{}", segment.id.name, self.at(segment.id.span), self.at(segment.span));
+        let header = format!(
+            "segment {}{}{}",
+            segment.id.name,
+            self.at(segment.id.span),
+            self.at(segment.span)
+        );
         self.line(0, &header);
         if let Some(doc) = &segment.doc {
             self.line(1, &format!("doc {doc:?}"));
@@ -106,22 +129,37 @@ impl Renderer {
     }
 
     fn condition(&mut self, condition: &Condition, depth: usize) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.condition_inner(condition, depth))
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.condition_inner(condition, depth)
+        })
     }
 
     fn condition_inner(&mut self, condition: &Condition, depth: usize) {
         match condition {
-            Condition::Combiner { kind, keyword, block, span } => {
+            Condition::Combiner {
+                kind,
+                keyword,
+                block,
+                span,
+            } => {
                 let text = format!("{}{}{}", kind.as_str(), self.at(*keyword), self.at(*span));
                 self.line(depth, &text);
                 self.block(block, depth + 1);
             }
-            Condition::Not { keyword, inner, span } => {
+            Condition::Not {
+                keyword,
+                inner,
+                span,
+            } => {
                 let text = format!("not{}{}", self.at(*keyword), self.at(*span));
                 self.line(depth, &text);
                 self.condition(inner, depth + 1);
             }
-            Condition::SegmentRef { keyword, target, span } => {
+            Condition::SegmentRef {
+                keyword,
+                target,
+                span,
+            } => {
                 let text = format!(
                     "in segment{} {}{}{}",
                     self.at(*keyword),
@@ -131,8 +169,20 @@ impl Renderer {
                 );
                 self.line(depth, &text);
             }
-            Condition::Quantified { quantifier, keyword, collection, window, block, span } => {
-                let mut text = format!("{}{} {}", quantifier.as_str(), self.at(*keyword), self.path(collection));
+            Condition::Quantified {
+                quantifier,
+                keyword,
+                collection,
+                window,
+                block,
+                span,
+            } => {
+                let mut text = format!(
+                    "{}{} {}",
+                    quantifier.as_str(),
+                    self.at(*keyword),
+                    self.path(collection)
+                );
                 if let Some(w) = window {
                     text.push(' ');
                     text.push_str(&self.window(w));
@@ -141,13 +191,30 @@ impl Renderer {
                 self.line(depth, &text);
                 self.block(block, depth + 1);
             }
-            Condition::Single { collection, block, span } => {
+            Condition::Single {
+                collection,
+                block,
+                span,
+            } => {
                 let text = format!("single {}{}", self.path(collection), self.at(*span));
                 self.line(depth, &text);
                 self.block(block, depth + 1);
             }
-            Condition::Aggregate { function, keyword, path, window, filter, operation, span } => {
-                let mut text = format!("{}{}({})", function.as_str(), self.at(*keyword), self.path(path));
+            Condition::Aggregate {
+                function,
+                keyword,
+                path,
+                window,
+                filter,
+                operation,
+                span,
+            } => {
+                let mut text = format!(
+                    "{}{}({})",
+                    function.as_str(),
+                    self.at(*keyword),
+                    self.path(path)
+                );
                 if let Some(w) = window {
                     text.push(' ');
                     text.push_str(&self.window(w));
@@ -162,8 +229,17 @@ impl Renderer {
                     self.block(&filter.block, depth + 2);
                 }
             }
-            Condition::Comparison { path, operation, span } => {
-                let text = format!("{} {}{}", self.path(path), self.operation(operation), self.at(*span));
+            Condition::Comparison {
+                path,
+                operation,
+                span,
+            } => {
+                let text = format!(
+                    "{} {}{}",
+                    self.path(path),
+                    self.operation(operation),
+                    self.at(*span)
+                );
                 self.line(depth, &text);
             }
         }
@@ -199,7 +275,11 @@ impl Renderer {
             WindowKind::After(a) => format!("after {}", self.literal(a)),
             WindowKind::Before(a) => format!("before {}", self.literal(a)),
         };
-        format!("[window{} {kind}]{}", self.at(window.keyword), self.at(window.span))
+        format!(
+            "[window{} {kind}]{}",
+            self.at(window.keyword),
+            self.at(window.span)
+        )
     }
 
     fn duration(&self, duration: &Duration) -> String {
@@ -219,7 +299,11 @@ impl Renderer {
             Operands::Two(a, b) => format!(" {} {}", self.literal(a), self.literal(b)),
             Operands::Duration(d) => format!(" {}", self.duration(d)),
         };
-        format!("{:?}{}{operands}", operation.operator, self.at(operation.operator_span))
+        format!(
+            "{:?}{}{operands}",
+            operation.operator,
+            self.at(operation.operator_span)
+        )
     }
 
     fn literal(&self, literal: &Literal) -> String {
@@ -261,15 +345,25 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], text: &str) -> String {
             d.message
         ));
         let line_start = text[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[span.start as usize..].find('\n').map_or(text.len(), |i| span.start as usize + i);
+        let line_end = text[span.start as usize..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start as usize + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
         out.push_str(&format!("  | {}\n", visible(line)));
         let lead: String = visible(&text[line_start..span.start as usize])
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = text[span.range()].lines().next().map_or(0, |l| l.chars().count()).max(1);
-        out.push_str(&format!("  | {lead}{}  {}\n", "^".repeat(width), d.primary.message));
+        let width = text[span.range()]
+            .lines()
+            .next()
+            .map_or(0, |l| l.chars().count())
+            .max(1);
+        out.push_str(&format!(
+            "  | {lead}{}  {}\n",
+            "^".repeat(width),
+            d.primary.message
+        ));
         if let Some(help) = &d.help {
             out.push_str(&format!("  = help: {help}\n"));
         }
@@ -280,6 +374,12 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], text: &str) -> String {
 /// The line with control characters (a NUL byte, say) shown as escapes, tabs kept.
 fn visible(line: &str) -> String {
     line.chars()
-        .map(|c| if c.is_control() && c != '\t' { c.escape_debug().to_string() } else { c.to_string() })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }

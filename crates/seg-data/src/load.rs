@@ -1,0 +1,1 @@
+//! Loading profiles and the catalog from JSON (being written).
