@@ -12,45 +12,50 @@ pub fn run(schema: Option<&Path>, format: Format, paths: &[PathBuf]) -> u8 {
     match check(schema, paths) {
         Ok(outcome) => {
             print(&outcome, format);
-            if outcome
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error)
-            {
-                1
-            } else {
-                0
-            }
+            u8::from(outcome.has_errors())
         }
         Err(error) => usage_failure(error),
     }
 }
 
-/// Everything one check found.
+/// Everything one check found, kept for the commands that go on to evaluate.
 pub struct Outcome {
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub segments: usize,
+    pub schema: seg_schema::Schema,
+    /// The checked program; meaningful only when no diagnostic is an error.
+    pub program: seg_check::hir::Program,
+    /// The project file found, if any (it may name a catalog).
+    pub project: Option<Project>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
 }
 
 /// Loads the schema (argument, else seg.toml), parses every file and checks them together.
 pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageError> {
     let files = collect_seg_files(paths)?;
-    let schema_path = match schema {
-        Some(path) => path.to_path_buf(),
-        None => match find_project(&paths[0])? {
-            Some(Project { schema: Some(schema), .. }) => schema,
-            Some(Project { file, schema: None }) => {
-                return Err(UsageError(format!("{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE", file.display())))
-            }
-            None => {
-                return Err(UsageError(format!(
-                    "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
-                    paths[0].display()
-                )))
-            }
-        },
+    let project = find_project(&paths[0])?;
+    let schema_path = match (schema, &project) {
+        (Some(path), _) => path.to_path_buf(),
+        (None, Some(Project { schema: Some(schema), .. })) => schema.clone(),
+        (None, Some(Project { file, schema: None, .. })) => {
+            return Err(UsageError(format!(
+                "{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE",
+                file.display()
+            )))
+        }
+        (None, None) => {
+            return Err(UsageError(format!(
+                "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
+                paths[0].display()
+            )))
+        }
     };
     let mut sources = Sources::new();
     let (schema, schema_diagnostics) = load_schema(&schema_path, &mut sources)?;
@@ -60,9 +65,12 @@ pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageE
     diagnostics.extend(parsed.diagnostics);
     let segments = parsed.modules.iter().map(|(_, m)| m.segments.len()).sum();
     // Against a broken schema every attribute would look unknown; its own errors say enough.
+    let mut program = seg_check::hir::Program::default();
     if !schema_broken {
         let modules: Vec<_> = parsed.modules.iter().map(|(id, m)| (*id, m)).collect();
-        diagnostics.extend(seg_check::check(&modules, &schema).diagnostics);
+        let checked = seg_check::check(&modules, &schema);
+        diagnostics.extend(checked.diagnostics);
+        program = checked.program;
     }
     seg_diag::sort(&mut diagnostics);
     Ok(Outcome {
@@ -70,6 +78,9 @@ pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageE
         diagnostics,
         files: files.len(),
         segments,
+        schema,
+        program,
+        project,
     })
 }
 

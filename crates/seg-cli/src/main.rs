@@ -2,6 +2,7 @@
 //! and results are printed with the exit codes of §7 (0 clean, 1 errors found, 2 usage or IO).
 
 mod check;
+mod eval;
 mod explain;
 mod fmt;
 mod project;
@@ -37,6 +38,30 @@ enum Command {
     },
     /// Print the long explanation of a diagnostic code (all codes when none is given).
     Explain { code: Option<String> },
+    /// Evaluate every active segment for each profile: one NDJSON line per profile.
+    Eval {
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        /// The product catalog (NDJSON); found through seg.toml when left out.
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// The evaluation instant (RFC 3339 with a zone); default: now.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = eval::Engine::Interp)]
+        engine: eval::Engine,
+        /// Add each segment's condition tree with the values it read.
+        #[arg(long)]
+        explain: bool,
+        /// How to write --explain (default: text on a terminal, JSON otherwise).
+        #[arg(long, value_enum, requires = "explain")]
+        explain_format: Option<eval::ExplainFormat>,
+        /// Profiles: one JSON object or NDJSON; `-` reads stdin.
+        #[arg(long)]
+        profiles: std::path::PathBuf,
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Rewrite files in the canonical layout (comments kept).
     Fmt {
         /// Change nothing; exit 1 when a file would change.
@@ -70,6 +95,25 @@ fn main() -> ExitCode {
             format,
             paths,
         } => check::run(schema.as_deref(), format, &paths),
+        Command::Eval {
+            schema,
+            catalog,
+            as_of,
+            engine,
+            explain,
+            explain_format,
+            profiles,
+            paths,
+        } => eval::run(eval::Options {
+            schema: schema.as_deref(),
+            catalog: catalog.as_deref(),
+            as_of: as_of.as_deref(),
+            engine,
+            explain,
+            explain_format,
+            profiles: &profiles,
+            paths: &paths,
+        }),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { check, paths } => fmt::run(check, &paths),
     };

@@ -14,8 +14,6 @@ use crate::UsageError;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub schema: Option<PathBuf>,
-    /// The catalog for `product.` attributes; evaluation reads it, checking does not.
-    #[allow(dead_code)]
     pub catalog: Option<PathBuf>,
 }
 
@@ -24,6 +22,7 @@ pub struct Config {
 pub struct Project {
     pub file: PathBuf,
     pub schema: Option<PathBuf>,
+    pub catalog: Option<PathBuf>,
 }
 
 /// Looks for `seg.toml` in the folder of `start` and every folder above it.
@@ -55,10 +54,11 @@ pub fn find_project(start: &Path) -> Result<Option<Project>, UsageError> {
                     shown.display()
                 ))
             })?;
-            let schema = config.schema.map(|p| clean(&shown_dir.join(p)));
+            let resolve = |p: Option<PathBuf>| p.map(|p| clean(&shown_dir.join(p)));
             return Ok(Some(Project {
                 file: clean(&shown),
-                schema,
+                schema: resolve(config.schema),
+                catalog: resolve(config.catalog),
             }));
         }
         folder = dir.parent();

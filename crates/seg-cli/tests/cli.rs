@@ -222,3 +222,108 @@ fn hostile_files_get_diagnostics_not_panics() {
     }
     assert!(!text(&out.stderr).contains("panicked"));
 }
+
+const EVAL_SEGMENTS: &str = r#"segment vip { applies_to registered  customer.group is "VIP" }
+segment big_cart { cart.subtotal >= 100 }
+segment off { active false  cart.subtotal >= 0 }
+"#;
+
+#[test]
+fn eval_writes_one_line_per_profile_in_input_order() {
+    let dir = project("eval", &[("segments/a.seg", EVAL_SEGMENTS)]);
+    std::fs::write(
+        dir.join("profiles.ndjson"),
+        concat!(
+            "{\"id\": \"c2\", \"logged_in\": true, \"customer\": {\"group\": \"vip\"}, \"cart\": {\"subtotal\": \"120.00\"}}\n",
+            "{\"id\": \"bad\", \"cart\": {\"subtotal\": \"lots\"}}\n",
+            "{\"id\": \"c1\", \"cart\": {\"subtotal\": 99.99}}\n",
+        ),
+    )
+    .unwrap();
+    let out = seg(
+        &[
+            "eval",
+            "--as-of",
+            "2026-11-28T12:00:00Z",
+            "--profiles",
+            "profiles.ndjson",
+            "segments",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines[0], r#"{"id":"c2","segments":["big_cart","vip"]}"#);
+    assert!(
+        lines[1].starts_with(r#"{"error":"#) || lines[1].contains(r#""id":"bad""#),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains("cart.subtotal"), "{}", lines[1]);
+    assert_eq!(lines[2], r#"{"id":"c1","segments":[]}"#);
+    assert!(text(&out.stderr).contains("cart.subtotal"));
+}
+
+#[test]
+fn eval_reads_stdin_and_explains_as_json() {
+    let dir = project("eval-explain", &[("segments/a.seg", EVAL_SEGMENTS)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seg"))
+        .args([
+            "eval",
+            "--as-of",
+            "2026-11-28T12:00:00Z",
+            "--explain",
+            "--explain-format",
+            "json",
+            "--profiles",
+            "-",
+            "segments",
+        ])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\": \"c1\", \"cart\": {\"subtotal\": \"87.50\"}}")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("cart.subtotal = 87.50, needs >= 100.00"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"explain\""), "{stdout}");
+}
+
+#[test]
+fn eval_refuses_segments_with_errors_and_bad_as_of() {
+    let dir = project("eval-errors", &[("segments/b.seg", BROKEN)]);
+    std::fs::write(dir.join("p.json"), "{\"id\": \"x\"}").unwrap();
+    let out = seg(&["eval", "--profiles", "p.json", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("E0201"));
+    let dir = project("eval-as-of", &[("segments/a.seg", CLEAN)]);
+    std::fs::write(dir.join("p.json"), "{\"id\": \"x\"}").unwrap();
+    let out = seg(
+        &[
+            "eval",
+            "--as-of",
+            "yesterday",
+            "--profiles",
+            "p.json",
+            "segments",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--as-of"));
+}

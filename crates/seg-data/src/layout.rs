@@ -107,5 +107,7 @@ impl Catalog {
 
 /// The slot of a built-in field in records of an element kind.
 pub fn builtin_slot(kind: ElementKind, field: &str) -> Option<usize> {
-    kind.builtin_fields().iter().position(|(name, _)| *name == field)
+    kind.builtin_fields()
+        .iter()
+        .position(|(name, _)| *name == field)
 }

@@ -24,7 +24,10 @@ pub struct Span {
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
         debug_assert!(start <= end, "span {start}..{end} is reversed");
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -41,7 +44,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn contains(self, offset: usize) -> bool {
@@ -81,7 +87,11 @@ pub struct Label {
 
 impl Label {
     pub fn new(file: FileId, span: Span, message: impl Into<String>) -> Label {
-        Label { file, span, message: message.into() }
+        Label {
+            file,
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -129,8 +139,11 @@ impl Diagnostic {
     }
 
     pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
-        self.suggestion =
-            Some(Suggestion { file: self.primary.file, span, replacement: replacement.into() });
+        self.suggestion = Some(Suggestion {
+            file: self.primary.file,
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 
@@ -146,7 +159,17 @@ impl Diagnostic {
 /// Orders diagnostics by file, then position, then code, so every run prints them identically.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.primary.file, a.primary.span.start, a.primary.span.end, a.code.as_str())
-            .cmp(&(b.primary.file, b.primary.span.start, b.primary.span.end, b.code.as_str()))
+        (
+            a.primary.file,
+            a.primary.span.start,
+            a.primary.span.end,
+            a.code.as_str(),
+        )
+            .cmp(&(
+                b.primary.file,
+                b.primary.span.start,
+                b.primary.span.end,
+                b.code.as_str(),
+            ))
     });
 }

@@ -33,7 +33,11 @@ fn clamp(span: Span, text: &str) -> std::ops::Range<usize> {
 pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 
-    let mut cache = ariadne::sources(sources.iter().map(|(_, f)| (f.path.clone(), f.text.clone())));
+    let mut cache = ariadne::sources(
+        sources
+            .iter()
+            .map(|(_, f)| (f.path.clone(), f.text.clone())),
+    );
     let mut out = Vec::new();
     for d in diagnostics {
         let file = sources.get(d.primary.file);
@@ -43,7 +47,11 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Stri
         };
         let primary = clamp(d.primary.span, &file.text);
         let mut report = Report::build(kind, (file.path.clone(), primary.clone()))
-            .with_config(Config::default().with_index_type(IndexType::Byte).with_color(color))
+            .with_config(
+                Config::default()
+                    .with_index_type(IndexType::Byte)
+                    .with_color(color),
+            )
             .with_code(d.code.as_str())
             .with_message(&d.message)
             .with_label(
@@ -83,7 +91,10 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-fn json_records<'a>(diagnostics: &'a [Diagnostic], sources: &'a Sources) -> Vec<JsonDiagnostic<'a>> {
+fn json_records<'a>(
+    diagnostics: &'a [Diagnostic],
+    sources: &'a Sources,
+) -> Vec<JsonDiagnostic<'a>> {
     diagnostics
         .iter()
         .map(|d| {
@@ -106,12 +117,15 @@ fn json_records<'a>(diagnostics: &'a [Diagnostic], sources: &'a Sources) -> Vec<
 
 /// One JSON array of `{"code","severity","file","line","column","end_line","end_column","message","help"}`.
 pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    serde_json::to_string_pretty(&json_records(diagnostics, sources)).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string_pretty(&json_records(diagnostics, sources))
+        .unwrap_or_else(|_| "[]".into())
 }
 
 /// Escapes workflow-command data (GitHub's `escapeData`).
 fn github_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes workflow-command properties (GitHub's `escapeProperty`).
@@ -250,5 +264,11 @@ pub fn explain_text(code: Code) -> String {
     let mut lines = info.explanation.lines();
     let title = lines.next().unwrap_or("").trim();
     let body: Vec<&str> = lines.map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
-    format!("{} ({}): {}\n\n{}\n", info.code, info.severity.as_str(), title, body.join("\n").trim())
+    format!(
+        "{} ({}): {}\n\n{}\n",
+        info.code,
+        info.severity.as_str(),
+        title,
+        body.join("\n").trim()
+    )
 }

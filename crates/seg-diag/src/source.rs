@@ -29,7 +29,11 @@ impl SourceFile {
                 line_starts.push(i as u32 + 1);
             }
         }
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text, and to a char boundary).
@@ -44,7 +48,10 @@ impl SourceFile {
         };
         let line_start = self.line_starts[line] as usize;
         let column = self.text[line_start..offset].chars().count();
-        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 
     /// Line/column of both ends of a span.
@@ -55,9 +62,14 @@ impl SourceFile {
     /// The byte offset of a 0-based line and a column counted in UTF-16 code units (the LSP's
     /// default), clamped to the line.
     pub fn offset_of_utf16(&self, line: u32, character: u32) -> usize {
-        let Some(&start) = self.line_starts.get(line as usize) else { return self.text.len() };
+        let Some(&start) = self.line_starts.get(line as usize) else {
+            return self.text.len();
+        };
         let start = start as usize;
-        let end = self.line_starts.get(line as usize + 1).map_or(self.text.len(), |&e| e as usize);
+        let end = self
+            .line_starts
+            .get(line as usize + 1)
+            .map_or(self.text.len(), |&e| e as usize);
         let mut units = 0u32;
         for (i, c) in self.text[start..end].char_indices() {
             if units >= character || c == '\n' {
@@ -94,7 +106,10 @@ impl Sources {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {

@@ -5,7 +5,10 @@
 
 use seg_check::values::{civil_from_days, days_from_civil, is_leap, MICROS_PER_DAY};
 use seg_data::{Catalog, Interner, Order, Profile, Record, Value};
-use seg_ir::{AggregateFn, Audience, Cmp, Collection, Load, Node, Pred, Program, Quantifier, TimeBound, TimeUnit, Window};
+use seg_ir::{
+    AggregateFn, Audience, Cmp, Collection, Load, Node, Pred, Program, Quantifier, TimeBound,
+    TimeUnit, Window,
+};
 
 use crate::trace::{Trace, Tracer};
 
@@ -47,13 +50,25 @@ impl<'p> Interpreter<'p> {
 
     /// Membership of every segment, in program order (§8: active, audience, website, condition).
     pub fn memberships(&self, profile: &Profile, context: &Context) -> Vec<bool> {
-        let mut run = Run { program: self.program, profile, context, memo: vec![None; self.program.segments.len()] };
-        (0..self.program.segments.len()).map(|i| run.member(i, &mut Tracer::off())).collect()
+        let mut run = Run {
+            program: self.program,
+            profile,
+            context,
+            memo: vec![None; self.program.segments.len()],
+        };
+        (0..self.program.segments.len())
+            .map(|i| run.member(i, &mut Tracer::off()))
+            .collect()
     }
 
     /// Membership of one segment with the trace of how it was decided.
     pub fn explain(&self, segment: usize, profile: &Profile, context: &Context) -> Trace<'p> {
-        let mut run = Run { program: self.program, profile, context, memo: vec![None; self.program.segments.len()] };
+        let mut run = Run {
+            program: self.program,
+            profile,
+            context,
+            memo: vec![None; self.program.segments.len()],
+        };
         let mut tracer = Tracer::on();
         let value = run.member(segment, &mut tracer);
         tracer.finish(value)
@@ -84,7 +99,10 @@ impl<'p, 'a> Run<'p, 'a> {
         };
         let website = match &segment.websites {
             None => true,
-            Some(list) => profile.website.as_ref().is_some_and(|w| list.iter().any(|l| l == w)),
+            Some(list) => profile
+                .website
+                .as_ref()
+                .is_some_and(|w| list.iter().any(|l| l == w)),
         };
         tracer.segment(segment, profile, audience, website);
         let value = segment.active && audience && website && self.node(&segment.root, None, tracer);
@@ -92,7 +110,12 @@ impl<'p, 'a> Run<'p, 'a> {
         value
     }
 
-    fn node(&mut self, node: &'p Node, scope: Option<Element<'a>>, tracer: &mut Tracer<'p>) -> bool {
+    fn node(
+        &mut self,
+        node: &'p Node,
+        scope: Option<Element<'a>>,
+        tracer: &mut Tracer<'p>,
+    ) -> bool {
         tracer.enter(node);
         let value = match node {
             Node::Const(b) => *b,
@@ -129,7 +152,12 @@ impl<'p, 'a> Run<'p, 'a> {
                 tracer.read(*load, value);
                 test(pred, value, self.context)
             }
-            Node::Quantified { quantifier, collection, window, body } => {
+            Node::Quantified {
+                quantifier,
+                collection,
+                window,
+                body,
+            } => {
                 let elements = self.elements(*collection, scope);
                 let mut matched = 0usize;
                 let mut in_window = 0usize;
@@ -168,7 +196,14 @@ impl<'p, 'a> Run<'p, 'a> {
                     false
                 }
             },
-            Node::Aggregate { function, collection, field, window, filter, pred } => {
+            Node::Aggregate {
+                function,
+                collection,
+                field,
+                window,
+                filter,
+                pred,
+            } => {
                 let mut acc = Accumulator::new(*function);
                 for element in self.elements(*collection, scope) {
                     if !in_window_of(*window, *collection, element.record, self.context) {
@@ -214,40 +249,91 @@ impl<'p, 'a> Run<'p, 'a> {
     }
 
     /// The elements of a collection in scope, in profile order.
-    pub(crate) fn elements(&self, collection: Collection, scope: Option<Element<'a>>) -> Vec<Element<'a>> {
+    pub(crate) fn elements(
+        &self,
+        collection: Collection,
+        scope: Option<Element<'a>>,
+    ) -> Vec<Element<'a>> {
         let profile = self.profile;
-        let plain = |records: &'a [Record]| records.iter().map(|record| Element { record, order: None }).collect();
+        let plain = |records: &'a [Record]| {
+            records
+                .iter()
+                .map(|record| Element {
+                    record,
+                    order: None,
+                })
+                .collect()
+        };
         match collection {
             Collection::Addresses => plain(&profile.addresses),
-            Collection::BillingAddress => {
-                profile.default_billing.and_then(|i| profile.addresses.get(i)).map(|record| Element { record, order: None }).into_iter().collect()
-            }
-            Collection::ShippingAddress => {
-                profile.default_shipping.and_then(|i| profile.addresses.get(i)).map(|record| Element { record, order: None }).into_iter().collect()
-            }
+            Collection::BillingAddress => profile
+                .default_billing
+                .and_then(|i| profile.addresses.get(i))
+                .map(|record| Element {
+                    record,
+                    order: None,
+                })
+                .into_iter()
+                .collect(),
+            Collection::ShippingAddress => profile
+                .default_shipping
+                .and_then(|i| profile.addresses.get(i))
+                .map(|record| Element {
+                    record,
+                    order: None,
+                })
+                .into_iter()
+                .collect(),
             Collection::CartItems => plain(&profile.cart_items),
             Collection::WishlistItems => plain(&profile.wishlist_items),
             Collection::ViewedProducts => plain(&profile.viewed_products),
-            Collection::Orders => profile.orders.iter().map(|order| Element { record: &order.record, order: Some(order) }).collect(),
+            Collection::Orders => profile
+                .orders
+                .iter()
+                .map(|order| Element {
+                    record: &order.record,
+                    order: Some(order),
+                })
+                .collect(),
             Collection::OrderedProducts => profile
                 .orders
                 .iter()
-                .flat_map(|order| order.items.iter().map(move |record| Element { record, order: Some(order) }))
+                .flat_map(|order| {
+                    order.items.iter().map(move |record| Element {
+                        record,
+                        order: Some(order),
+                    })
+                })
                 .collect(),
             Collection::OrderItems => scope
                 .and_then(|e| e.order)
-                .map(|order| order.items.iter().map(|record| Element { record, order: Some(order) }).collect())
+                .map(|order| {
+                    order
+                        .items
+                        .iter()
+                        .map(|record| Element {
+                            record,
+                            order: Some(order),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             Collection::OrderBillingAddress => scope
                 .and_then(|e| e.order)
                 .and_then(|o| o.billing_address.as_ref())
-                .map(|record| Element { record, order: None })
+                .map(|record| Element {
+                    record,
+                    order: None,
+                })
                 .into_iter()
                 .collect(),
             Collection::OrderShippingAddress => scope
                 .and_then(|e| e.order)
                 .and_then(|o| o.shipping_address.as_ref())
-                .map(|record| Element { record, order: None })
+                .map(|record| Element {
+                    record,
+                    order: None,
+                })
                 .into_iter()
                 .collect(),
         }
@@ -300,7 +386,12 @@ fn cmp_holds(cmp: Cmp, ordering: std::cmp::Ordering) -> bool {
 fn within_last(value: &Value, amount: i64, unit: TimeUnit, as_of: i64) -> bool {
     match value {
         Value::DateTime(t) => as_of.saturating_sub(span_micros(amount, unit)) < *t && *t <= as_of,
-        Value::Date(d) if unit == TimeUnit::Hours => within_last(&Value::DateTime(*d as i64 * MICROS_PER_DAY), amount, unit, as_of),
+        Value::Date(d) if unit == TimeUnit::Hours => within_last(
+            &Value::DateTime(*d as i64 * MICROS_PER_DAY),
+            amount,
+            unit,
+            as_of,
+        ),
         Value::Date(d) => {
             let today = day_of(as_of);
             let d = *d as i64;
@@ -314,7 +405,12 @@ fn within_last(value: &Value, amount: i64, unit: TimeUnit, as_of: i64) -> bool {
 fn more_than_ago(value: &Value, amount: i64, unit: TimeUnit, as_of: i64) -> bool {
     match value {
         Value::DateTime(t) => *t <= as_of.saturating_sub(span_micros(amount, unit)),
-        Value::Date(d) if unit == TimeUnit::Hours => more_than_ago(&Value::DateTime(*d as i64 * MICROS_PER_DAY), amount, unit, as_of),
+        Value::Date(d) if unit == TimeUnit::Hours => more_than_ago(
+            &Value::DateTime(*d as i64 * MICROS_PER_DAY),
+            amount,
+            unit,
+            as_of,
+        ),
         Value::Date(d) => (*d as i64) <= day_of(as_of) - span_days(amount, unit),
         _ => false,
     }
@@ -332,7 +428,11 @@ fn anniversary_within(value: &Value, days: i64, as_of: i64) -> bool {
     let today = day_of(as_of) as i32;
     let (year, _, _) = civil_from_days(today);
     let occurrence = |y: i32| {
-        let d = if month == 2 && dom == 29 && !is_leap(y) { 28 } else { dom };
+        let d = if month == 2 && dom == 29 && !is_leap(y) {
+            28
+        } else {
+            dom
+        };
         days_from_civil(y, month, d)
     };
     let mut next = occurrence(year);
@@ -342,9 +442,16 @@ fn anniversary_within(value: &Value, days: i64, as_of: i64) -> bool {
     (next - today) as i64 <= days
 }
 
-fn in_window_of(window: Option<Window>, collection: Collection, record: &Record, context: &Context) -> bool {
+fn in_window_of(
+    window: Option<Window>,
+    collection: Collection,
+    record: &Record,
+    context: &Context,
+) -> bool {
     let Some(window) = window else { return true };
-    let Some(slot) = seg_ir::time_slot(collection) else { return false };
+    let Some(slot) = seg_ir::time_slot(collection) else {
+        return false;
+    };
     let value = record.get(slot as usize);
     if value.is_missing() {
         return false; // §8: an element without its time is outside every window
@@ -352,7 +459,8 @@ fn in_window_of(window: Option<Window>, collection: Collection, record: &Record,
     match window {
         Window::WithinLast { amount, unit } => within_last(value, amount, unit, context.as_of),
         Window::Between(a, b) => {
-            compare_time(value, a).is_some_and(|o| cmp_holds(Cmp::Ge, o)) && compare_time(value, b).is_some_and(|o| cmp_holds(Cmp::Le, o))
+            compare_time(value, a).is_some_and(|o| cmp_holds(Cmp::Ge, o))
+                && compare_time(value, b).is_some_and(|o| cmp_holds(Cmp::Le, o))
         }
         Window::After(a) => compare_time(value, a).is_some_and(|o| cmp_holds(Cmp::Gt, o)),
         Window::Before(a) => compare_time(value, a).is_some_and(|o| cmp_holds(Cmp::Lt, o)),
@@ -382,24 +490,38 @@ pub fn test(pred: &Pred, value: &Value, context: &Context) -> bool {
         Pred::Bool(b) => matches!(value, Value::Bool(v) if v == b),
         Pred::Num(cmp, c) => number(value).is_some_and(|n| cmp.holds(n, *c)),
         Pred::NumBetween(a, b) => number(value).is_some_and(|n| *a <= n && n <= *b),
-        Pred::NumIn { values, negated } => number(value).is_some_and(|n| values.contains(&n) != *negated),
+        Pred::NumIn { values, negated } => {
+            number(value).is_some_and(|n| values.contains(&n) != *negated)
+        }
         Pred::StrEq { folded: c, negated } => folded(value).is_some_and(|s| (s == c) != *negated),
-        Pred::StrIn { folded: cs, negated } => folded(value).is_some_and(|s| cs.iter().any(|c| c == s) != *negated),
-        Pred::StrContains { folded: c, negated } => folded(value).is_some_and(|s| s.contains(c.as_str()) != *negated),
+        Pred::StrIn {
+            folded: cs,
+            negated,
+        } => folded(value).is_some_and(|s| cs.iter().any(|c| c == s) != *negated),
+        Pred::StrContains { folded: c, negated } => {
+            folded(value).is_some_and(|s| s.contains(c.as_str()) != *negated)
+        }
         Pred::StrStartsWith(c) => folded(value).is_some_and(|s| s.starts_with(c.as_str())),
         Pred::StrEndsWith(c) => folded(value).is_some_and(|s| s.ends_with(c.as_str())),
         Pred::OptionIn { options, negated } => {
             matches!(value, Value::Option(o) if options.binary_search(o).is_ok() != *negated)
         }
-        Pred::OptionsEq(set) => matches!(value, Value::Options(have) if have.as_ref() == set.as_slice()),
+        Pred::OptionsEq(set) => {
+            matches!(value, Value::Options(have) if have.as_ref() == set.as_slice())
+        }
         Pred::OptionsContain { option, negated } => {
             matches!(value, Value::Options(have) if have.binary_search(option).is_ok() != *negated)
         }
-        Pred::OptionsAny(set) => matches!(value, Value::Options(have) if set.iter().any(|o| have.binary_search(o).is_ok())),
-        Pred::OptionsAll(set) => matches!(value, Value::Options(have) if set.iter().all(|o| have.binary_search(o).is_ok())),
+        Pred::OptionsAny(set) => {
+            matches!(value, Value::Options(have) if set.iter().any(|o| have.binary_search(o).is_ok()))
+        }
+        Pred::OptionsAll(set) => {
+            matches!(value, Value::Options(have) if set.iter().all(|o| have.binary_search(o).is_ok()))
+        }
         Pred::Time(cmp, bound) => compare_time(value, *bound).is_some_and(|o| cmp_holds(*cmp, o)),
         Pred::TimeBetween(a, b) => {
-            compare_time(value, *a).is_some_and(|o| cmp_holds(Cmp::Ge, o)) && compare_time(value, *b).is_some_and(|o| cmp_holds(Cmp::Le, o))
+            compare_time(value, *a).is_some_and(|o| cmp_holds(Cmp::Ge, o))
+                && compare_time(value, *b).is_some_and(|o| cmp_holds(Cmp::Le, o))
         }
         Pred::WithinLast { amount, unit } => within_last(value, *amount, *unit, context.as_of),
         Pred::MoreThanAgo { amount, unit } => more_than_ago(value, *amount, *unit, context.as_of),
@@ -426,7 +548,12 @@ struct Accumulator {
 
 impl Accumulator {
     fn new(function: AggregateFn) -> Accumulator {
-        Accumulator { function, count: 0, sum: 0, extreme: None }
+        Accumulator {
+            function,
+            count: 0,
+            sum: 0,
+            extreme: None,
+        }
     }
 
     fn add(&mut self, value: &Value) {
@@ -435,7 +562,9 @@ impl Accumulator {
             return;
         }
         // Aggregates skip empty fields, as SQL does (§8).
-        let (Value::Int(n) | Value::Dec(n)) = value else { return };
+        let (Value::Int(n) | Value::Dec(n)) = value else {
+            return;
+        };
         self.count += 1;
         self.sum += *n as i128;
         self.extreme = Some(match (self.function, self.extreme) {
@@ -449,11 +578,17 @@ impl Accumulator {
         match self.function {
             AggregateFn::Count => AggregateValue::Whole(self.count),
             AggregateFn::Sum => AggregateValue::Whole(self.sum),
-            AggregateFn::Min | AggregateFn::Max => self.extreme.map_or(AggregateValue::Empty, |e| AggregateValue::Whole(e as i128)),
+            AggregateFn::Min | AggregateFn::Max => self
+                .extreme
+                .map_or(AggregateValue::Empty, |e| AggregateValue::Whole(e as i128)),
             AggregateFn::Avg if self.count == 0 => AggregateValue::Empty,
             AggregateFn::Avg => {
                 // The average is a decimal: an integer field's sum is scaled to decimal units.
-                let scale = if field == Some(seg_ir::Type::Int) { 10_000 } else { 1 };
+                let scale = if field == Some(seg_ir::Type::Int) {
+                    10_000
+                } else {
+                    1
+                };
                 AggregateValue::Ratio(self.sum * scale, self.count)
             }
         }
@@ -473,7 +608,9 @@ fn test_aggregate(pred: &Pred, value: &AggregateValue) -> bool {
         Pred::IsNotEmpty => true,
         Pred::Num(cmp, c) => cmp.holds(numerator, scaled(*c)),
         Pred::NumBetween(a, b) => scaled(*a) <= numerator && numerator <= scaled(*b),
-        Pred::NumIn { values, negated } => values.iter().any(|c| numerator == scaled(*c)) != *negated,
+        Pred::NumIn { values, negated } => {
+            values.iter().any(|c| numerator == scaled(*c)) != *negated
+        }
         _ => false,
     }
 }
@@ -491,15 +628,40 @@ mod tests {
         let as_of = 100 * MICROS_PER_DAY;
         let day = |d: i64| Value::DateTime(d * MICROS_PER_DAY);
         assert!(!within_last(&day(90), 10, TimeUnit::Days, as_of));
-        assert!(within_last(&Value::DateTime(90 * MICROS_PER_DAY + 1), 10, TimeUnit::Days, as_of));
+        assert!(within_last(
+            &Value::DateTime(90 * MICROS_PER_DAY + 1),
+            10,
+            TimeUnit::Days,
+            as_of
+        ));
         assert!(within_last(&day(100), 10, TimeUnit::Days, as_of));
-        assert!(!within_last(&Value::DateTime(as_of + 1), 10, TimeUnit::Days, as_of));
+        assert!(!within_last(
+            &Value::DateTime(as_of + 1),
+            10,
+            TimeUnit::Days,
+            as_of
+        ));
         assert!(more_than_ago(&day(90), 10, TimeUnit::Days, as_of));
-        assert!(!more_than_ago(&Value::DateTime(90 * MICROS_PER_DAY + 1), 10, TimeUnit::Days, as_of));
+        assert!(!more_than_ago(
+            &Value::DateTime(90 * MICROS_PER_DAY + 1),
+            10,
+            TimeUnit::Days,
+            as_of
+        ));
         // Dates count calendar days from as-of's date.
         assert!(within_last(&Value::Date(91), 10, TimeUnit::Days, as_of + 5));
-        assert!(!within_last(&Value::Date(90), 10, TimeUnit::Days, as_of + 5));
-        assert!(more_than_ago(&Value::Date(90), 10, TimeUnit::Days, as_of + 5));
+        assert!(!within_last(
+            &Value::Date(90),
+            10,
+            TimeUnit::Days,
+            as_of + 5
+        ));
+        assert!(more_than_ago(
+            &Value::Date(90),
+            10,
+            TimeUnit::Days,
+            as_of + 5
+        ));
     }
 
     #[test]
@@ -513,17 +675,46 @@ mod tests {
         assert!(anniversary_within(&leap_day, 1, as_of));
         // Past this year's date: next year's counts.
         let as_of = days_from_civil(2026, 12, 31) as i64 * MICROS_PER_DAY;
-        assert!(anniversary_within(&Value::Date(days_from_civil(1990, 1, 1)), 1, as_of));
+        assert!(anniversary_within(
+            &Value::Date(days_from_civil(1990, 1, 1)),
+            1,
+            as_of
+        ));
     }
 
     #[test]
     fn missing_values_fail_every_predicate_but_is_empty() {
         let (catalog, interner, as_of) = ctx(0);
-        let context = Context { catalog: &catalog, interner: &interner, as_of };
+        let context = Context {
+            catalog: &catalog,
+            interner: &interner,
+            as_of,
+        };
         assert!(test(&Pred::IsEmpty, &Value::Missing, &context));
-        assert!(!test(&Pred::StrEq { folded: "x".into(), negated: true }, &Value::Missing, &context));
-        assert!(!test(&Pred::NumIn { values: vec![1], negated: true }, &Value::Missing, &context));
-        assert!(!test(&Pred::OptionsContain { option: 1, negated: true }, &Value::Missing, &context));
+        assert!(!test(
+            &Pred::StrEq {
+                folded: "x".into(),
+                negated: true
+            },
+            &Value::Missing,
+            &context
+        ));
+        assert!(!test(
+            &Pred::NumIn {
+                values: vec![1],
+                negated: true
+            },
+            &Value::Missing,
+            &context
+        ));
+        assert!(!test(
+            &Pred::OptionsContain {
+                option: 1,
+                negated: true
+            },
+            &Value::Missing,
+            &context
+        ));
     }
 
     #[test]
@@ -534,6 +725,9 @@ mod tests {
         assert!(test_aggregate(&Pred::Num(Cmp::Gt, 1), &avg));
         assert!(!test_aggregate(&Pred::Num(Cmp::Eq, 1), &avg));
         assert!(test_aggregate(&Pred::IsEmpty, &AggregateValue::Empty));
-        assert!(!test_aggregate(&Pred::Num(Cmp::Ge, 0), &AggregateValue::Empty));
+        assert!(!test_aggregate(
+            &Pred::Num(Cmp::Ge, 0),
+            &AggregateValue::Empty
+        ));
     }
 }

@@ -9,7 +9,9 @@
 use seg_check::model::{ElementKind, CART_FIELDS};
 use seg_check::values::{civil_from_days, Decimal, MICROS_PER_DAY};
 use seg_data::{Interner, Profile, Value};
-use seg_ir::{AggregateFn, Collection, Load, Node, Pred, Quantifier, Segment, TimeBound, Type, Window};
+use seg_ir::{
+    AggregateFn, Collection, Load, Node, Pred, Quantifier, Segment, TimeBound, Type, Window,
+};
 use seg_schema::{Entity, Schema};
 
 use crate::interpret::AggregateValue;
@@ -27,12 +29,21 @@ pub struct Trace<'p> {
 
 #[derive(Clone, Debug)]
 pub enum Step<'p> {
-    Segment { segment: &'p Segment, audience: bool, website: bool, logged_in: bool, profile_website: Option<String> },
+    Segment {
+        segment: &'p Segment,
+        audience: bool,
+        website: bool,
+        logged_in: bool,
+        profile_website: Option<String>,
+    },
     Node(&'p Node),
     /// The element at this position of its collection.
     Element(usize),
     Member(String),
-    Quantified { in_window: usize, matched: usize },
+    Quantified {
+        in_window: usize,
+        matched: usize,
+    },
     Aggregate(AggregateValue),
     Absent,
 }
@@ -48,7 +59,9 @@ impl<'p> Tracer<'p> {
     }
 
     pub fn on() -> Tracer<'p> {
-        Tracer { frames: Some(Vec::new()) }
+        Tracer {
+            frames: Some(Vec::new()),
+        }
     }
 
     pub fn is_on(&self) -> bool {
@@ -58,12 +71,20 @@ impl<'p> Tracer<'p> {
     fn push(&mut self, step: Step<'p>) {
         if let Some(frames) = &mut self.frames {
             let scope = frames.last().map_or(None, |f: &Trace| match f.step {
-                Step::Node(Node::Quantified { collection, .. } | Node::Single { collection, .. } | Node::Aggregate { collection, .. }) => {
-                    Some(*collection)
-                }
+                Step::Node(
+                    Node::Quantified { collection, .. }
+                    | Node::Single { collection, .. }
+                    | Node::Aggregate { collection, .. },
+                ) => Some(*collection),
                 _ => f.scope,
             });
-            frames.push(Trace { step, value: false, scope, reads: Vec::new(), children: Vec::new() });
+            frames.push(Trace {
+                step,
+                value: false,
+                scope,
+                reads: Vec::new(),
+                children: Vec::new(),
+            });
         }
     }
 
@@ -72,18 +93,34 @@ impl<'p> Tracer<'p> {
             if frames.len() > 1 {
                 let mut done = frames.pop().expect("a frame to pop");
                 done.value = value;
-                frames.last_mut().expect("a parent frame").children.push(done);
+                frames
+                    .last_mut()
+                    .expect("a parent frame")
+                    .children
+                    .push(done);
             }
         }
     }
 
     fn note(&mut self, step: Step<'p>) {
         if let Some(frame) = self.frames.as_mut().and_then(|f| f.last_mut()) {
-            frame.children.push(Trace { step, value: false, scope: frame.scope, reads: Vec::new(), children: Vec::new() });
+            frame.children.push(Trace {
+                step,
+                value: false,
+                scope: frame.scope,
+                reads: Vec::new(),
+                children: Vec::new(),
+            });
         }
     }
 
-    pub(crate) fn segment(&mut self, segment: &'p Segment, profile: &Profile, audience: bool, website: bool) {
+    pub(crate) fn segment(
+        &mut self,
+        segment: &'p Segment,
+        profile: &Profile,
+        audience: bool,
+        website: bool,
+    ) {
         if self.frames.as_ref().is_some_and(|f| f.is_empty()) {
             self.push(Step::Segment {
                 segment,
@@ -134,7 +171,9 @@ impl<'p> Tracer<'p> {
     }
 
     pub(crate) fn finish(self, value: bool) -> Trace<'p> {
-        let mut frames = self.frames.expect("finish is called on a tracer that is on");
+        let mut frames = self
+            .frames
+            .expect("finish is called on a tracer that is on");
         let mut root = frames.swap_remove(0);
         root.value = value;
         root
@@ -198,10 +237,16 @@ struct Namer<'a> {
 impl Namer<'_> {
     fn render(&self, trace: &Trace) -> Explained {
         let mut children: Vec<Explained> = Vec::new();
-        let mut label;
+        let mut label: String;
         let mut reads = Vec::new();
         match &trace.step {
-            Step::Segment { segment, audience, website, logged_in, profile_website } => {
+            Step::Segment {
+                segment,
+                audience,
+                website,
+                logged_in,
+                profile_website,
+            } => {
                 label = format!("segment {}", segment.id);
                 let mut facts = Vec::new();
                 if !segment.active {
@@ -217,18 +262,30 @@ impl Namer<'_> {
                     facts.push(format!(
                         "websites {:?}, profile's {} {}",
                         list,
-                        profile_website.as_deref().map_or("none".to_string(), |w| format!("{w:?}")),
+                        profile_website
+                            .as_deref()
+                            .map_or("none".to_string(), |w| format!("{w:?}")),
                         if *website { "listed" } else { "not listed" }
                     ));
                 }
                 reads.extend(facts);
             }
             Step::Node(node) => {
-                label = self.node_label(node, trace.scope);
-                if let Node::Test { load, ty, pred } = node {
-                    let shown = trace.reads.first().map(|(_, v)| self.value(*load, *ty, v, trace.scope)).unwrap_or_default();
-                    reads.push(format!("{shown}, needs {}", self.pred(pred, *load, *ty, trace.scope)));
-                }
+                label = match node {
+                    // A test reads as one sentence: the value seen and what it needed.
+                    Node::Test { load, ty, pred } => {
+                        let shown = trace
+                            .reads
+                            .first()
+                            .map(|(_, v)| self.value(*load, *ty, v, trace.scope))
+                            .unwrap_or_default();
+                        format!(
+                            "{shown}, needs {}",
+                            self.pred(pred, *load, *ty, trace.scope)
+                        )
+                    }
+                    _ => self.node_label(node, trace.scope),
+                };
             }
             Step::Element(position) => label = format!("element #{position}"),
             Step::Member(id) => label = format!("membership of {id}"),
@@ -238,23 +295,27 @@ impl Namer<'_> {
             Step::Aggregate(value) => label = format!("aggregate = {}", aggregate_text(value)),
             Step::Absent => label = "no such element".to_string(),
         }
-        for child in &trace.children {
-            children.push(self.render(child));
-        }
-        // Notes (counts, aggregate values) carry no truth value of their own: fold them into the
-        // parent's label so the tree reads as conditions only.
+        // Notes (counts, aggregate values, a missing element) carry no truth value of their own:
+        // they are folded into this step's label so the tree lists conditions only.
         let mut notes = Vec::new();
-        children.retain(|c| {
-            let is_note = c.label.starts_with("aggregate = ") || c.label.contains("element(s) in the window matched") || c.label == "no such element";
-            if is_note {
-                notes.push(c.label.clone());
+        for child in &trace.children {
+            let rendered = self.render(child);
+            match child.step {
+                Step::Quantified { .. } | Step::Aggregate(_) | Step::Absent => {
+                    notes.push(rendered.label)
+                }
+                _ => children.push(rendered),
             }
-            !is_note
-        });
+        }
         if !notes.is_empty() {
             label = format!("{label} [{}]", notes.join("; "));
         }
-        Explained { label, value: trace.value, reads, children }
+        Explained {
+            label,
+            value: trace.value,
+            reads,
+            children,
+        }
     }
 
     fn node_label(&self, node: &Node, scope: Option<Collection>) -> String {
@@ -265,7 +326,12 @@ impl Namer<'_> {
             Node::Not(_) => "not".into(),
             Node::Member(_) => "in segment".into(),
             Node::Test { load, .. } => self.field_name(*load, scope),
-            Node::Quantified { quantifier, collection, window, .. } => {
+            Node::Quantified {
+                quantifier,
+                collection,
+                window,
+                ..
+            } => {
                 let q = match quantifier {
                     Quantifier::Any => "any",
                     Quantifier::All => "all",
@@ -274,8 +340,17 @@ impl Namer<'_> {
                 format!("{q} {}{}", collection.name(), window_text(window))
             }
             Node::Single { collection, .. } => collection.name().to_string(),
-            Node::Aggregate { function, collection, field, window, pred, .. } => {
-                let field_name = field.map(|(load, _)| format!(".{}", self.field_name(load, Some(*collection)))).unwrap_or_default();
+            Node::Aggregate {
+                function,
+                collection,
+                field,
+                window,
+                pred,
+                ..
+            } => {
+                let field_name = field
+                    .map(|(load, _)| format!(".{}", self.field_name(load, Some(*collection))))
+                    .unwrap_or_default();
                 let result_ty = match (function, field) {
                     (AggregateFn::Count, _) | (_, None) => Type::Int,
                     (AggregateFn::Avg, _) => Type::Dec,
@@ -293,10 +368,18 @@ impl Namer<'_> {
     }
 
     fn field_name(&self, load: Load, scope: Option<Collection>) -> String {
-        let attr = |entity: Entity, slot: u32| self.schema.attributes(entity).get(slot as usize).map_or("?".to_string(), |a| a.code.clone());
+        let attr = |entity: Entity, slot: u32| {
+            self.schema
+                .attributes(entity)
+                .get(slot as usize)
+                .map_or("?".to_string(), |a| a.code.clone())
+        };
         match load {
             Load::Customer(slot) => format!("customer.{}", attr(Entity::Customer, slot)),
-            Load::Cart(slot) => format!("cart.{}", CART_FIELDS.get(slot as usize).map_or("?", |(n, _)| n)),
+            Load::Cart(slot) => format!(
+                "cart.{}",
+                CART_FIELDS.get(slot as usize).map_or("?", |(n, _)| n)
+            ),
             Load::LoggedIn => "logged_in".into(),
             Load::Element(slot) => {
                 let kind = scope.map(Collection::element);
@@ -312,7 +395,12 @@ impl Namer<'_> {
 
     /// The options of the attribute a load reads, for naming option indices.
     fn options(&self, load: Load, scope: Option<Collection>) -> &[String] {
-        let attr = |entity: Entity, slot: u32| self.schema.attributes(entity).get(slot as usize).map_or(&[][..], |a| a.options.as_slice());
+        let attr = |entity: Entity, slot: u32| {
+            self.schema
+                .attributes(entity)
+                .get(slot as usize)
+                .map_or(&[][..], |a| a.options.as_slice())
+        };
         match load {
             Load::Customer(slot) => attr(Entity::Customer, slot),
             Load::Product(slot) => attr(Entity::Product, slot),
@@ -331,7 +419,11 @@ impl Namer<'_> {
     fn value(&self, load: Load, ty: Type, value: &Value, scope: Option<Collection>) -> String {
         let name = self.field_name(load, scope);
         let options = self.options(load, scope);
-        let option = |i: &u32| options.get(*i as usize).map_or(format!("#{i}"), |o| format!("{o:?}"));
+        let option = |i: &u32| {
+            options
+                .get(*i as usize)
+                .map_or(format!("#{i}"), |o| format!("{o:?}"))
+        };
         let shown = match value {
             Value::Missing => "empty".to_string(),
             Value::Bool(b) => b.to_string(),
@@ -341,18 +433,42 @@ impl Namer<'_> {
             Value::DateTime(t) => datetime_text(*t),
             Value::Str(sym) => format!("{:?}", self.interner.text(*sym)),
             Value::Option(i) => option(i),
-            Value::Options(set) => format!("[{}]", set.iter().map(option).collect::<Vec<_>>().join(", ")),
+            Value::Options(set) => format!(
+                "[{}]",
+                set.iter().map(option).collect::<Vec<_>>().join(", ")
+            ),
         };
         let _ = ty;
         format!("{name} = {shown}")
     }
 
     fn pred(&self, pred: &Pred, load: Load, ty: Type, scope: Option<Collection>) -> String {
-        let num = |n: i64| if ty == Type::Dec { Decimal { units: n }.to_string() } else { n.to_string() };
+        let num = |n: i64| {
+            if ty == Type::Dec {
+                Decimal { units: n }.to_string()
+            } else {
+                n.to_string()
+            }
+        };
         let options = self.options(load, scope);
-        let option = |i: &u32| options.get(*i as usize).map_or(format!("#{i}"), |o| format!("{o:?}"));
-        let list = |set: &[u32]| format!("[{}]", set.iter().map(option).collect::<Vec<_>>().join(", "));
-        let not = |negated: bool, yes: &str, no: &str| if negated { no.to_string() } else { yes.to_string() };
+        let option = |i: &u32| {
+            options
+                .get(*i as usize)
+                .map_or(format!("#{i}"), |o| format!("{o:?}"))
+        };
+        let list = |set: &[u32]| {
+            format!(
+                "[{}]",
+                set.iter().map(option).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let not = |negated: bool, yes: &str, no: &str| {
+            if negated {
+                no.to_string()
+            } else {
+                yes.to_string()
+            }
+        };
         match pred {
             Pred::IsEmpty => "is empty".into(),
             Pred::IsNotEmpty => "is not empty".into(),
@@ -360,22 +476,45 @@ impl Namer<'_> {
             Pred::Num(cmp, c) => format!("{} {}", cmp.as_str(), num(*c)),
             Pred::NumBetween(a, b) => format!("between {} and {}", num(*a), num(*b)),
             Pred::NumIn { values, negated } => {
-                format!("{} [{}]", not(*negated, "in", "not in"), values.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{} [{}]",
+                    not(*negated, "in", "not in"),
+                    values
+                        .iter()
+                        .map(|v| num(*v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
-            Pred::StrEq { folded, negated } => format!("{} {folded:?}", not(*negated, "is", "is not")),
-            Pred::StrIn { folded, negated } => format!("{} {folded:?}", not(*negated, "in", "not in")),
-            Pred::StrContains { folded, negated } => format!("{} {folded:?}", not(*negated, "contains", "does not contain")),
+            Pred::StrEq { folded, negated } => {
+                format!("{} {folded:?}", not(*negated, "is", "is not"))
+            }
+            Pred::StrIn { folded, negated } => {
+                format!("{} {folded:?}", not(*negated, "in", "not in"))
+            }
+            Pred::StrContains { folded, negated } => format!(
+                "{} {folded:?}",
+                not(*negated, "contains", "does not contain")
+            ),
             Pred::StrStartsWith(s) => format!("starts with {s:?}"),
             Pred::StrEndsWith(s) => format!("ends with {s:?}"),
-            Pred::OptionIn { options, negated } => format!("{} {}", not(*negated, "in", "not in"), list(options)),
+            Pred::OptionIn { options, negated } => {
+                format!("{} {}", not(*negated, "in", "not in"), list(options))
+            }
             Pred::OptionsEq(set) => format!("is {}", list(set)),
-            Pred::OptionsContain { option: o, negated } => format!("{} {}", not(*negated, "contains", "does not contain"), option(o)),
+            Pred::OptionsContain { option: o, negated } => format!(
+                "{} {}",
+                not(*negated, "contains", "does not contain"),
+                option(o)
+            ),
             Pred::OptionsAny(set) => format!("contains any of {}", list(set)),
             Pred::OptionsAll(set) => format!("contains all of {}", list(set)),
             Pred::Time(cmp, bound) => format!("{} {}", cmp.as_str(), bound_text(bound)),
             Pred::TimeBetween(a, b) => format!("between {} and {}", bound_text(a), bound_text(b)),
             Pred::WithinLast { amount, unit } => format!("within last {amount} {}", unit.as_str()),
-            Pred::MoreThanAgo { amount, unit } => format!("more than {amount} {} ago", unit.as_str()),
+            Pred::MoreThanAgo { amount, unit } => {
+                format!("more than {amount} {} ago", unit.as_str())
+            }
             Pred::AnniversaryWithin { days } => format!("anniversary within next {days} days"),
         }
     }
@@ -393,7 +532,10 @@ fn aggregate_text(value: &AggregateValue) -> String {
                     Err(_) => format!("{n}/{d} units"),
                 }
             } else {
-                format!("{n}/{d} ten-thousandths (≈ {:.4})", *n as f64 / *d as f64 / 10_000.0)
+                format!(
+                    "{n}/{d} ten-thousandths (≈ {:.4})",
+                    *n as f64 / *d as f64 / 10_000.0
+                )
             }
         }
     }
@@ -408,7 +550,13 @@ fn datetime_text(micros: i64) -> String {
     let day = micros.div_euclid(MICROS_PER_DAY);
     let rest = micros.rem_euclid(MICROS_PER_DAY) / 1_000_000;
     let fraction = micros.rem_euclid(1_000_000);
-    let base = format!("{}T{:02}:{:02}:{:02}", date_text(day as i32), rest / 3600, rest / 60 % 60, rest % 60);
+    let base = format!(
+        "{}T{:02}:{:02}:{:02}",
+        date_text(day as i32),
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    );
     if fraction == 0 {
         format!("{base}Z")
     } else {
@@ -426,7 +574,9 @@ fn bound_text(bound: &TimeBound) -> String {
 fn window_text(window: &Option<Window>) -> String {
     match window {
         None => String::new(),
-        Some(Window::WithinLast { amount, unit }) => format!(" within last {amount} {}", unit.as_str()),
+        Some(Window::WithinLast { amount, unit }) => {
+            format!(" within last {amount} {}", unit.as_str())
+        }
         Some(Window::Between(a, b)) => format!(" between {} and {}", bound_text(a), bound_text(b)),
         Some(Window::After(a)) => format!(" after {}", bound_text(a)),
         Some(Window::Before(a)) => format!(" before {}", bound_text(a)),

@@ -57,11 +57,23 @@ pub enum Node {
     /// Membership of another segment (index into [`Program::segments`]).
     Member(u32),
     /// A value read from `load`, of type `ty`, tested by `pred`.
-    Test { load: Load, ty: Type, pred: Pred },
+    Test {
+        load: Load,
+        ty: Type,
+        pred: Pred,
+    },
     /// `any` / `all` / `no` element of `collection` (inside `window`) satisfies `body`.
-    Quantified { quantifier: Quantifier, collection: Collection, window: Option<Window>, body: Box<Node> },
+    Quantified {
+        quantifier: Quantifier,
+        collection: Collection,
+        window: Option<Window>,
+        body: Box<Node>,
+    },
     /// The single element (a default or an order's address) exists and satisfies `body`.
-    Single { collection: Collection, body: Box<Node> },
+    Single {
+        collection: Collection,
+        body: Box<Node>,
+    },
     /// An aggregate over the elements in `window` that satisfy `filter`, tested by `pred`.
     Aggregate {
         function: AggregateFn,
@@ -156,35 +168,64 @@ pub enum Pred {
     /// Integers, decimals (in units) and aggregate results.
     Num(Cmp, i64),
     NumBetween(i64, i64),
-    NumIn { values: Vec<i64>, negated: bool },
+    NumIn {
+        values: Vec<i64>,
+        negated: bool,
+    },
     /// Strings, compared by their folds; constants are stored folded.
-    StrEq { folded: String, negated: bool },
-    StrIn { folded: Vec<String>, negated: bool },
-    StrContains { folded: String, negated: bool },
+    StrEq {
+        folded: String,
+        negated: bool,
+    },
+    StrIn {
+        folded: Vec<String>,
+        negated: bool,
+    },
+    StrContains {
+        folded: String,
+        negated: bool,
+    },
     StrStartsWith(String),
     StrEndsWith(String),
     /// A select's option is in the set (`is` is a one-element set).
-    OptionIn { options: Vec<u32>, negated: bool },
+    OptionIn {
+        options: Vec<u32>,
+        negated: bool,
+    },
     /// A multiselect's set is exactly this one (sorted, distinct).
     OptionsEq(Vec<u32>),
-    OptionsContain { option: u32, negated: bool },
+    OptionsContain {
+        option: u32,
+        negated: bool,
+    },
     OptionsAny(Vec<u32>),
     OptionsAll(Vec<u32>),
     /// Dates and datetimes against a day or an instant (§8: a date literal compares days).
     Time(Cmp, TimeBound),
     TimeBetween(TimeBound, TimeBound),
     /// `as_of − N < t ≤ as_of` (relative to the evaluation instant).
-    WithinLast { amount: i64, unit: TimeUnit },
+    WithinLast {
+        amount: i64,
+        unit: TimeUnit,
+    },
     /// `t ≤ as_of − N`.
-    MoreThanAgo { amount: i64, unit: TimeUnit },
+    MoreThanAgo {
+        amount: i64,
+        unit: TimeUnit,
+    },
     /// The next return of the value's month and day is at most `days` days after as-of's date.
-    AnniversaryWithin { days: i64 },
+    AnniversaryWithin {
+        days: i64,
+    },
 }
 
 /// A window on a collection's time field (§2.3, §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Window {
-    WithinLast { amount: i64, unit: TimeUnit },
+    WithinLast {
+        amount: i64,
+        unit: TimeUnit,
+    },
     /// Both bounds included.
     Between(TimeBound, TimeBound),
     After(TimeBound),
@@ -194,5 +235,10 @@ pub enum Window {
 /// The element kind's slot of a collection's time field, if it has one.
 pub fn time_slot(collection: Collection) -> Option<u32> {
     let field = collection.time_field()?;
-    collection.element().builtin_fields().iter().position(|(name, _)| *name == field).map(|i| i as u32)
+    collection
+        .element()
+        .builtin_fields()
+        .iter()
+        .position(|(name, _)| *name == field)
+        .map(|i| i as u32)
 }

@@ -50,18 +50,36 @@ impl Lowerer<'_> {
             Cond::InSegment(index) => Node::Member(*index as u32),
             Cond::Compare { field, test } => {
                 let (load, ty) = self.load(field, scope);
-                Node::Test { load, ty, pred: self.pred(field.ty, &field.options, test) }
+                Node::Test {
+                    load,
+                    ty,
+                    pred: self.pred(field.ty, &field.options, test),
+                }
             }
-            Cond::Quantified { quantifier, collection, window, body } => Node::Quantified {
+            Cond::Quantified {
+                quantifier,
+                collection,
+                window,
+                body,
+            } => Node::Quantified {
                 quantifier: *quantifier,
                 collection: *collection,
                 window: window.as_ref().map(window_of),
                 body: Box::new(self.cond(body, Some(*collection))),
             },
-            Cond::Single { collection, body } => {
-                Node::Single { collection: *collection, body: Box::new(self.cond(body, Some(*collection))) }
-            }
-            Cond::Aggregate { function, collection, field, window, filter, result, test } => Node::Aggregate {
+            Cond::Single { collection, body } => Node::Single {
+                collection: *collection,
+                body: Box::new(self.cond(body, Some(*collection))),
+            },
+            Cond::Aggregate {
+                function,
+                collection,
+                field,
+                window,
+                filter,
+                result,
+                test,
+            } => Node::Aggregate {
                 function: *function,
                 collection: *collection,
                 field: field.as_ref().map(|f| self.load(f, Some(*collection))),
@@ -78,17 +96,30 @@ impl Lowerer<'_> {
 
     fn load(&self, field: &Field, scope: Option<Collection>) -> (Load, Type) {
         let slot = |entity: Entity, code: &str| {
-            self.schema.attributes(entity).iter().position(|a| a.code == code).expect("checked attribute is in the schema") as u32
+            self.schema
+                .attributes(entity)
+                .iter()
+                .position(|a| a.code == code)
+                .expect("checked attribute is in the schema") as u32
         };
         let load = match &field.source {
             FieldSource::Customer(code) => Load::Customer(slot(Entity::Customer, code)),
-            FieldSource::Cart(name) => {
-                Load::Cart(CART_FIELDS.iter().position(|(n, _)| n == name).expect("cart field") as u32)
-            }
+            FieldSource::Cart(name) => Load::Cart(
+                CART_FIELDS
+                    .iter()
+                    .position(|(n, _)| n == name)
+                    .expect("cart field") as u32,
+            ),
             FieldSource::LoggedIn => Load::LoggedIn,
             FieldSource::Element(name) => {
-                let kind = scope.expect("element fields are read inside a collection").element();
-                let slot = kind.builtin_fields().iter().position(|(n, _)| n == name).expect("built-in field of the kind");
+                let kind = scope
+                    .expect("element fields are read inside a collection")
+                    .element();
+                let slot = kind
+                    .builtin_fields()
+                    .iter()
+                    .position(|(n, _)| n == name)
+                    .expect("built-in field of the kind");
                 Load::Element(slot as u32)
             }
             FieldSource::AddressAttribute(code) => {
@@ -134,9 +165,14 @@ impl Lowerer<'_> {
                 Value::Bool(b) => Pred::Bool(*b),
                 other => unreachable!("boolean literal {other:?}"),
             },
-            (Operator::Is | Operator::IsNot, AttrType::Integer | AttrType::Decimal) => {
-                Pred::Num(if test.operator == Operator::Is { Cmp::Eq } else { Cmp::Ne }, num(one()))
-            }
+            (Operator::Is | Operator::IsNot, AttrType::Integer | AttrType::Decimal) => Pred::Num(
+                if test.operator == Operator::Is {
+                    Cmp::Eq
+                } else {
+                    Cmp::Ne
+                },
+                num(one()),
+            ),
             (Operator::Gt, _) if !is_time => Pred::Num(Cmp::Gt, num(one())),
             (Operator::Ge, _) if !is_time => Pred::Num(Cmp::Ge, num(one())),
             (Operator::Lt, _) if !is_time => Pred::Num(Cmp::Lt, num(one())),
@@ -146,34 +182,50 @@ impl Lowerer<'_> {
                 Pred::NumBetween(num(a), num(b))
             }
             (Operator::In | Operator::NotIn, AttrType::Integer | AttrType::Decimal) => {
-                Pred::NumIn { values: list().iter().map(num).collect(), negated: test.operator == Operator::NotIn }
+                Pred::NumIn {
+                    values: list().iter().map(num).collect(),
+                    negated: test.operator == Operator::NotIn,
+                }
             }
-            (Operator::Is | Operator::IsNot, AttrType::String) => {
-                Pred::StrEq { folded: folded(one()), negated: test.operator == Operator::IsNot }
-            }
-            (Operator::In | Operator::NotIn, AttrType::String) => {
-                Pred::StrIn { folded: list().iter().map(folded).collect(), negated: test.operator == Operator::NotIn }
-            }
-            (Operator::Contains | Operator::DoesNotContain, AttrType::String) => Pred::StrContains {
+            (Operator::Is | Operator::IsNot, AttrType::String) => Pred::StrEq {
                 folded: folded(one()),
-                negated: test.operator == Operator::DoesNotContain,
+                negated: test.operator == Operator::IsNot,
             },
+            (Operator::In | Operator::NotIn, AttrType::String) => Pred::StrIn {
+                folded: list().iter().map(folded).collect(),
+                negated: test.operator == Operator::NotIn,
+            },
+            (Operator::Contains | Operator::DoesNotContain, AttrType::String) => {
+                Pred::StrContains {
+                    folded: folded(one()),
+                    negated: test.operator == Operator::DoesNotContain,
+                }
+            }
             (Operator::StartsWith, _) => Pred::StrStartsWith(folded(one())),
             (Operator::EndsWith, _) => Pred::StrEndsWith(folded(one())),
-            (Operator::Is | Operator::IsNot, AttrType::Select) => {
-                Pred::OptionIn { options: vec![option(one())], negated: test.operator == Operator::IsNot }
-            }
+            (Operator::Is | Operator::IsNot, AttrType::Select) => Pred::OptionIn {
+                options: vec![option(one())],
+                negated: test.operator == Operator::IsNot,
+            },
             (Operator::In | Operator::NotIn, AttrType::Select) => Pred::OptionIn {
                 options: sorted(list().iter().map(option).collect()),
                 negated: test.operator == Operator::NotIn,
             },
-            (Operator::Is, AttrType::Multiselect) => Pred::OptionsEq(sorted(list().iter().map(option).collect())),
-            (Operator::Contains | Operator::DoesNotContain, AttrType::Multiselect) => Pred::OptionsContain {
-                option: option(one()),
-                negated: test.operator == Operator::DoesNotContain,
-            },
-            (Operator::ContainsAnyOf, _) => Pred::OptionsAny(sorted(list().iter().map(option).collect())),
-            (Operator::ContainsAllOf, _) => Pred::OptionsAll(sorted(list().iter().map(option).collect())),
+            (Operator::Is, AttrType::Multiselect) => {
+                Pred::OptionsEq(sorted(list().iter().map(option).collect()))
+            }
+            (Operator::Contains | Operator::DoesNotContain, AttrType::Multiselect) => {
+                Pred::OptionsContain {
+                    option: option(one()),
+                    negated: test.operator == Operator::DoesNotContain,
+                }
+            }
+            (Operator::ContainsAnyOf, _) => {
+                Pred::OptionsAny(sorted(list().iter().map(option).collect()))
+            }
+            (Operator::ContainsAllOf, _) => {
+                Pred::OptionsAll(sorted(list().iter().map(option).collect()))
+            }
             (Operator::Is, _) if is_time => Pred::Time(Cmp::Eq, bound(ty, one())),
             (Operator::Before, _) => Pred::Time(Cmp::Lt, bound(ty, one())),
             (Operator::After, _) => Pred::Time(Cmp::Gt, bound(ty, one())),
@@ -193,9 +245,13 @@ impl Lowerer<'_> {
             }
             (Operator::AnniversaryWithinNext, _) => {
                 let (amount, unit) = duration();
-                Pred::AnniversaryWithin { days: amount * unit.micros() / MICROS_PER_DAY }
+                Pred::AnniversaryWithin {
+                    days: amount * unit.micros() / MICROS_PER_DAY,
+                }
             }
-            (operator, ty) => unreachable!("the checker let `{}` through for {ty:?}", operator.as_str()),
+            (operator, ty) => {
+                unreachable!("the checker let `{}` through for {ty:?}", operator.as_str())
+            }
         }
     }
 }
@@ -230,7 +286,9 @@ fn number(ty: AttrType, value: &Value) -> i64 {
 fn bound(ty: AttrType, value: &Value) -> TimeBound {
     match (ty, value) {
         (_, Value::Date(d)) => TimeBound::Day(d.days),
-        (AttrType::Date, Value::DateTime(i)) => TimeBound::Day(i.micros.div_euclid(MICROS_PER_DAY) as i32),
+        (AttrType::Date, Value::DateTime(i)) => {
+            TimeBound::Day(i.micros.div_euclid(MICROS_PER_DAY) as i32)
+        }
         (_, Value::DateTime(i)) => TimeBound::Instant(i.micros),
         (ty, other) => unreachable!("time literal {other:?} for {ty:?}"),
     }
@@ -239,7 +297,10 @@ fn bound(ty: AttrType, value: &Value) -> TimeBound {
 fn window_of(window: &hir::Window) -> Window {
     let bound = |v: &Value| bound(AttrType::Datetime, v);
     match window {
-        hir::Window::WithinLast { amount, unit } => Window::WithinLast { amount: *amount, unit: *unit },
+        hir::Window::WithinLast { amount, unit } => Window::WithinLast {
+            amount: *amount,
+            unit: *unit,
+        },
         hir::Window::Between(a, b) => Window::Between(bound(a), bound(b)),
         hir::Window::After(a) => Window::After(bound(a)),
         hir::Window::Before(a) => Window::Before(bound(a)),

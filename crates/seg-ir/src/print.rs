@@ -31,7 +31,15 @@ fn node(out: &mut String, n: &Node, depth: usize) {
             let _ = writeln!(out, "{pad}const {b}");
         }
         Node::And(items) | Node::Or(items) => {
-            let _ = writeln!(out, "{pad}{}", if matches!(n, Node::And(_)) { "and" } else { "or" });
+            let _ = writeln!(
+                out,
+                "{pad}{}",
+                if matches!(n, Node::And(_)) {
+                    "and"
+                } else {
+                    "or"
+                }
+            );
             for item in items {
                 node(out, item, depth + 1);
             }
@@ -43,20 +51,51 @@ fn node(out: &mut String, n: &Node, depth: usize) {
         Node::Member(i) => {
             let _ = writeln!(out, "{pad}member #{i}");
         }
-        Node::Test { load: l, ty, pred: p } => {
+        Node::Test {
+            load: l,
+            ty,
+            pred: p,
+        } => {
             let _ = writeln!(out, "{pad}test {}:{ty:?} {}", load(*l), pred(p));
         }
-        Node::Quantified { quantifier, collection, window: w, body } => {
-            let _ = writeln!(out, "{pad}{} {}{}", quantifier.as_str(), collection.name(), window(w));
+        Node::Quantified {
+            quantifier,
+            collection,
+            window: w,
+            body,
+        } => {
+            let _ = writeln!(
+                out,
+                "{pad}{} {}{}",
+                quantifier.as_str(),
+                collection.name(),
+                window(w)
+            );
             node(out, body, depth + 1);
         }
         Node::Single { collection, body } => {
             let _ = writeln!(out, "{pad}single {}", collection.name());
             node(out, body, depth + 1);
         }
-        Node::Aggregate { function, collection, field, window: w, filter, pred: p } => {
-            let field = field.map(|(l, ty)| format!(" {}:{ty:?}", load(l))).unwrap_or_default();
-            let _ = writeln!(out, "{pad}{} {}{field}{} {}", function.as_str(), collection.name(), window(w), pred(p));
+        Node::Aggregate {
+            function,
+            collection,
+            field,
+            window: w,
+            filter,
+            pred: p,
+        } => {
+            let field = field
+                .map(|(l, ty)| format!(" {}:{ty:?}", load(l)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{pad}{} {}{field}{} {}",
+                function.as_str(),
+                collection.name(),
+                window(w),
+                pred(p)
+            );
             let _ = writeln!(out, "{pad}  where");
             node(out, filter, depth + 2);
         }
@@ -83,7 +122,9 @@ fn bound(b: &TimeBound) -> String {
 fn window(w: &Option<Window>) -> String {
     match w {
         None => String::new(),
-        Some(Window::WithinLast { amount, unit }) => format!(" within last {amount} {}", unit.as_str()),
+        Some(Window::WithinLast { amount, unit }) => {
+            format!(" within last {amount} {}", unit.as_str())
+        }
         Some(Window::Between(a, b)) => format!(" between {} and {}", bound(a), bound(b)),
         Some(Window::After(a)) => format!(" after {}", bound(a)),
         Some(Window::Before(a)) => format!(" before {}", bound(a)),
@@ -106,7 +147,9 @@ fn pred(p: &Pred) -> String {
         Pred::StrEndsWith(s) => format!("ends with {s:?}"),
         Pred::OptionIn { options, negated } => format!("{}option in {options:?}", not(negated)),
         Pred::OptionsEq(set) => format!("options eq {set:?}"),
-        Pred::OptionsContain { option, negated } => format!("{}options contain {option}", not(negated)),
+        Pred::OptionsContain { option, negated } => {
+            format!("{}options contain {option}", not(negated))
+        }
         Pred::OptionsAny(set) => format!("options any {set:?}"),
         Pred::OptionsAll(set) => format!("options all {set:?}"),
         Pred::Time(cmp, b) => format!("time {} {}", cmp.as_str(), bound(b)),

@@ -10,7 +10,11 @@ use crate::{AggregateFn, Load, Node, Pred, Program, Type};
 pub fn verify(program: &Program) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
     for (index, segment) in program.segments.iter().enumerate() {
-        let mut v = Verifier { program, segment: &segment.id, errors: &mut errors };
+        let mut v = Verifier {
+            program,
+            segment: &segment.id,
+            errors: &mut errors,
+        };
         v.node(&segment.root, None);
         let _ = index;
     }
@@ -30,7 +34,8 @@ struct Verifier<'a> {
 
 impl Verifier<'_> {
     fn fail(&mut self, message: String) {
-        self.errors.push(format!("segment {}: {message}", self.segment));
+        self.errors
+            .push(format!("segment {}: {message}", self.segment));
     }
 
     fn node(&mut self, node: &Node, scope: Option<Collection>) {
@@ -50,13 +55,24 @@ impl Verifier<'_> {
                 }
                 self.pred_constants(pred);
             }
-            Node::Quantified { collection, window, body, .. } => {
+            Node::Quantified {
+                collection,
+                window,
+                body,
+                ..
+            } => {
                 self.collection(*collection, scope);
                 if collection.is_single() {
-                    self.fail(format!("quantifier over the single collection {}", collection.name()));
+                    self.fail(format!(
+                        "quantifier over the single collection {}",
+                        collection.name()
+                    ));
                 }
                 if window.is_some() && collection.time_field().is_none() {
-                    self.fail(format!("window on {}, which has no time field", collection.name()));
+                    self.fail(format!(
+                        "window on {}, which has no time field",
+                        collection.name()
+                    ));
                 }
                 self.node(body, Some(*collection));
             }
@@ -67,13 +83,26 @@ impl Verifier<'_> {
                 }
                 self.node(body, Some(*collection));
             }
-            Node::Aggregate { function, collection, field, window, filter, pred } => {
+            Node::Aggregate {
+                function,
+                collection,
+                field,
+                window,
+                filter,
+                pred,
+            } => {
                 self.collection(*collection, scope);
                 if collection.is_single() {
-                    self.fail(format!("aggregate over the single collection {}", collection.name()));
+                    self.fail(format!(
+                        "aggregate over the single collection {}",
+                        collection.name()
+                    ));
                 }
                 if window.is_some() && collection.time_field().is_none() {
-                    self.fail(format!("window on {}, which has no time field", collection.name()));
+                    self.fail(format!(
+                        "window on {}, which has no time field",
+                        collection.name()
+                    ));
                 }
                 match (function, field) {
                     (AggregateFn::Count, None) => {}
@@ -86,7 +115,14 @@ impl Verifier<'_> {
                         }
                     }
                 }
-                if !matches!(pred, Pred::IsEmpty | Pred::IsNotEmpty | Pred::Num(..) | Pred::NumBetween(..) | Pred::NumIn { .. }) {
+                if !matches!(
+                    pred,
+                    Pred::IsEmpty
+                        | Pred::IsNotEmpty
+                        | Pred::Num(..)
+                        | Pred::NumBetween(..)
+                        | Pred::NumIn { .. }
+                ) {
                     self.fail(format!("aggregate tested by {pred:?}"));
                 }
                 self.node(filter, Some(*collection));
@@ -98,7 +134,9 @@ impl Verifier<'_> {
     fn collection(&mut self, collection: Collection, scope: Option<Collection>) {
         let order_owned = matches!(
             collection,
-            Collection::OrderItems | Collection::OrderBillingAddress | Collection::OrderShippingAddress
+            Collection::OrderItems
+                | Collection::OrderBillingAddress
+                | Collection::OrderShippingAddress
         );
         if order_owned && scope != Some(Collection::Orders) {
             self.fail(format!("{} outside an order", collection.name()));
@@ -108,7 +146,9 @@ impl Verifier<'_> {
     fn load(&mut self, load: Load, ty: Type, scope: Option<Collection>) {
         let layout = self.program.layout;
         match load {
-            Load::Customer(slot) if slot >= layout.customer => self.fail(format!("customer slot {slot} out of range")),
+            Load::Customer(slot) if slot >= layout.customer => {
+                self.fail(format!("customer slot {slot} out of range"))
+            }
             Load::Cart(slot) => match CART_FIELDS.get(slot as usize) {
                 Some((_, field_ty)) if type_of(*field_ty) == ty => {}
                 _ => self.fail(format!("cart slot {slot} is not a {ty:?}")),
@@ -147,8 +187,12 @@ impl Verifier<'_> {
         let sorted = |set: &[u32]| set.windows(2).all(|w| w[0] < w[1]);
         let ok = match pred {
             Pred::OptionIn { options, .. } => sorted(options) && !options.is_empty(),
-            Pred::OptionsEq(set) | Pred::OptionsAny(set) | Pred::OptionsAll(set) => sorted(set) && !set.is_empty(),
-            Pred::StrEq { folded, .. } | Pred::StrContains { folded, .. } => folded.to_lowercase() == *folded,
+            Pred::OptionsEq(set) | Pred::OptionsAny(set) | Pred::OptionsAll(set) => {
+                sorted(set) && !set.is_empty()
+            }
+            Pred::StrEq { folded, .. } | Pred::StrContains { folded, .. } => {
+                folded.to_lowercase() == *folded
+            }
             Pred::StrIn { folded, .. } => folded.iter().all(|s| s.to_lowercase() == *s),
             Pred::StrStartsWith(s) | Pred::StrEndsWith(s) => s.to_lowercase() == *s,
             Pred::WithinLast { amount, .. } | Pred::MoreThanAgo { amount, .. } => *amount >= 0,
@@ -179,13 +223,24 @@ fn pred_fits(pred: &Pred, ty: Type) -> bool {
     match pred {
         Pred::IsEmpty | Pred::IsNotEmpty => true,
         Pred::Bool(_) => ty == Type::Bool,
-        Pred::Num(..) | Pred::NumBetween(..) | Pred::NumIn { .. } => matches!(ty, Type::Int | Type::Dec),
-        Pred::StrEq { .. } | Pred::StrIn { .. } | Pred::StrContains { .. } | Pred::StrStartsWith(_) | Pred::StrEndsWith(_) => {
-            ty == Type::Str
+        Pred::Num(..) | Pred::NumBetween(..) | Pred::NumIn { .. } => {
+            matches!(ty, Type::Int | Type::Dec)
         }
+        Pred::StrEq { .. }
+        | Pred::StrIn { .. }
+        | Pred::StrContains { .. }
+        | Pred::StrStartsWith(_)
+        | Pred::StrEndsWith(_) => ty == Type::Str,
         Pred::OptionIn { .. } => ty == Type::Option,
-        Pred::OptionsEq(_) | Pred::OptionsContain { .. } | Pred::OptionsAny(_) | Pred::OptionsAll(_) => ty == Type::Options,
-        Pred::Time(..) | Pred::TimeBetween(..) | Pred::WithinLast { .. } | Pred::MoreThanAgo { .. } | Pred::AnniversaryWithin { .. } => {
+        Pred::OptionsEq(_)
+        | Pred::OptionsContain { .. }
+        | Pred::OptionsAny(_)
+        | Pred::OptionsAll(_) => ty == Type::Options,
+        Pred::Time(..)
+        | Pred::TimeBetween(..)
+        | Pred::WithinLast { .. }
+        | Pred::MoreThanAgo { .. }
+        | Pred::AnniversaryWithin { .. } => {
             matches!(ty, Type::Date | Type::DateTime)
         }
     }

@@ -46,8 +46,13 @@ fn literals_take_the_datas_representation() {
 #[test]
 fn the_verifier_rejects_broken_programs() {
     let mut program = lower("segment s { applies_to registered  customer.reward_points > 3 }");
-    let seg_ir::Node::Test { pred, .. } = &mut program.segments[0].root else { panic!() };
-    *pred = seg_ir::Pred::StrEq { folded: "x".into(), negated: false };
+    let seg_ir::Node::Test { pred, .. } = &mut program.segments[0].root else {
+        panic!()
+    };
+    *pred = seg_ir::Pred::StrEq {
+        folded: "x".into(),
+        negated: false,
+    };
     assert!(seg_ir::verify(&program).is_err());
 
     let mut program = lower("segment s { cart.subtotal > 3 }");
@@ -60,7 +65,12 @@ fn the_verifier_rejects_broken_programs() {
     assert!(errors.iter().any(|e| e.contains("cycle")));
 
     let mut program = lower("segment s { applies_to registered  any orders { status is \"x\" } }");
-    let seg_ir::Node::Quantified { collection, .. } = &mut program.segments[0].root else { panic!() };
+    let seg_ir::Node::Quantified { collection, .. } = &mut program.segments[0].root else {
+        panic!()
+    };
     *collection = seg_ir::Collection::Addresses;
-    assert!(seg_ir::verify(&program).is_err(), "status slot read in an address");
+    assert!(
+        seg_ir::verify(&program).is_err(),
+        "status slot read in an address"
+    );
 }

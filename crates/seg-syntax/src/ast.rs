@@ -119,11 +119,24 @@ pub struct Property {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     /// `all { … }`, `any { … }`, `none { … }`
-    Combiner { kind: CombinerKind, keyword: Span, block: Block, span: Span },
+    Combiner {
+        kind: CombinerKind,
+        keyword: Span,
+        block: Block,
+        span: Span,
+    },
     /// `not c`
-    Not { keyword: Span, inner: Box<Condition>, span: Span },
+    Not {
+        keyword: Span,
+        inner: Box<Condition>,
+        span: Span,
+    },
     /// `in segment other_id`
-    SegmentRef { keyword: Span, target: Ident, span: Span },
+    SegmentRef {
+        keyword: Span,
+        target: Ident,
+        span: Span,
+    },
     /// `any addresses within last 30 days { … }`
     Quantified {
         quantifier: Quantifier,
@@ -134,7 +147,11 @@ pub enum Condition {
         span: Span,
     },
     /// `billing_address { … }`: a single element, no quantifier.
-    Single { collection: Path, block: Block, span: Span },
+    Single {
+        collection: Path,
+        block: Block,
+        span: Span,
+    },
     /// `sum(orders.grand_total within last 365 days where { … }) >= 500`
     Aggregate {
         function: AggregateFn,
@@ -146,7 +163,11 @@ pub enum Condition {
         span: Span,
     },
     /// `customer.group is "VIP"`
-    Comparison { path: Path, operation: Operation, span: Span },
+    Comparison {
+        path: Path,
+        operation: Operation,
+        span: Span,
+    },
 }
 
 impl Condition {

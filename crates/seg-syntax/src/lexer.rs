@@ -186,10 +186,46 @@ pub struct Token {
 
 /// Every keyword of the grammar, as written; the TextMate grammar must know each of them.
 pub const KEYWORDS: &[&str] = &[
-    "segment", "name", "description", "applies_to", "websites", "active", "all", "any", "none",
-    "not", "no", "in", "is", "empty", "contains", "contain", "does", "of", "starts", "ends", "with",
-    "between", "and", "before", "after", "on", "or", "within", "last", "more", "than", "ago",
-    "anniversary", "next", "where", "count", "sum", "avg", "min", "max",
+    "segment",
+    "name",
+    "description",
+    "applies_to",
+    "websites",
+    "active",
+    "all",
+    "any",
+    "none",
+    "not",
+    "no",
+    "in",
+    "is",
+    "empty",
+    "contains",
+    "contain",
+    "does",
+    "of",
+    "starts",
+    "ends",
+    "with",
+    "between",
+    "and",
+    "before",
+    "after",
+    "on",
+    "or",
+    "within",
+    "last",
+    "more",
+    "than",
+    "ago",
+    "anniversary",
+    "next",
+    "where",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
 ];
 
 /// The first token of `text` that is not a comment, without lexing the rest.
@@ -199,7 +235,10 @@ pub fn first_significant_token(text: &str) -> Option<Token> {
         let kind = result.unwrap_or(TokenKind::Error);
         if !kind.is_comment() {
             let span = lexer.span();
-            return Some(Token { kind, span: Span::new(span.start, span.end) });
+            return Some(Token {
+                kind,
+                span: Span::new(span.start, span.end),
+            });
         }
     }
     None
@@ -212,7 +251,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     while let Some(result) = lexer.next() {
         let span = lexer.span();
         let kind = result.unwrap_or(TokenKind::Error);
-        tokens.push(Token { kind, span: Span::new(span.start, span.end) });
+        tokens.push(Token {
+            kind,
+            span: Span::new(span.start, span.end),
+        });
     }
     tokens
 }

@@ -22,7 +22,10 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Result<String, (String, Diagnostic)
             let span = Span::new(at, at + '\u{FFFD}'.len_utf8());
             let diagnostic = Diagnostic::new(
                 Code::E0001,
-                format!("this file is not valid UTF-8 (bad byte 0x{:02X} at offset {at})", bytes[at]),
+                format!(
+                    "this file is not valid UTF-8 (bad byte 0x{:02X} at offset {at})",
+                    bytes[at]
+                ),
                 Label::new(file, span, "not UTF-8"),
             )
             .with_help("save the file as UTF-8");

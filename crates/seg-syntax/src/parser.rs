@@ -30,11 +30,19 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
         .iter()
         .filter(|t| t.kind.is_comment())
         .map(|t| Comment {
-            kind: if t.kind == TokenKind::DocComment { CommentKind::Doc } else { CommentKind::Line },
+            kind: if t.kind == TokenKind::DocComment {
+                CommentKind::Doc
+            } else {
+                CommentKind::Line
+            },
             span: t.span,
         })
         .collect();
-    let significant: Vec<Token> = tokens.iter().copied().filter(|t| !t.kind.is_comment()).collect();
+    let significant: Vec<Token> = tokens
+        .iter()
+        .copied()
+        .filter(|t| !t.kind.is_comment())
+        .collect();
 
     let mut segments = Vec::new();
     for chunk in split_segments(&significant, text.len()) {
@@ -56,10 +64,15 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
         match parsed {
             Ok(mut pairs) => {
                 let chunk_pair = pairs.next().expect("segment_chunk always yields one pair");
-                let segment_pair =
-                    chunk_pair.into_inner().next().expect("segment_chunk holds a segment");
-                let mut builder =
-                    Builder { file, base: chunk.start, diagnostics: &mut diagnostics };
+                let segment_pair = chunk_pair
+                    .into_inner()
+                    .next()
+                    .expect("segment_chunk holds a segment");
+                let mut builder = Builder {
+                    file,
+                    base: chunk.start,
+                    diagnostics: &mut diagnostics,
+                };
                 let mut segment = builder.segment(segment_pair);
                 segment.doc = doc_comment(text, &tokens, segment.span.start as usize);
                 segments.push(segment);
@@ -103,8 +116,12 @@ fn split_segments(tokens: &[Token], text_len: usize) -> Vec<Chunk> {
                 let after_in =
                     i > 0 && matches!(tokens[i - 1].kind, TokenKind::KwIn | TokenKind::KwSegment);
                 let looks_like_header = !after_in
-                    && tokens.get(i + 1).is_some_and(|t| t.kind.is_contextual_word() || t.kind == TokenKind::Ident)
-                    && tokens.get(i + 2).is_some_and(|t| t.kind == TokenKind::LBrace);
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|t| t.kind.is_contextual_word() || t.kind == TokenKind::Ident)
+                    && tokens
+                        .get(i + 2)
+                        .is_some_and(|t| t.kind == TokenKind::LBrace);
                 if depth == 0 && !after_in || looks_like_header {
                     starts.push(i);
                     depth = 0;
@@ -126,7 +143,11 @@ fn split_segments(tokens: &[Token], text_len: usize) -> Vec<Chunk> {
             Some(&next) => tokens[next].span.start as usize,
             None => text_len,
         };
-        chunks.push(Chunk { start, end, tokens: first..last });
+        chunks.push(Chunk {
+            start,
+            end,
+            tokens: first..last,
+        });
     }
     chunks
 }
@@ -143,7 +164,11 @@ fn too_deep(tokens: &[Token]) -> Option<Token> {
             }
             _ => {}
         }
-        nots = if token.kind == TokenKind::KwNot { nots + 1 } else { 0 };
+        nots = if token.kind == TokenKind::KwNot {
+            nots + 1
+        } else {
+            0
+        };
         if depth + nots > MAX_DEPTH {
             return Some(*token);
         }
@@ -153,14 +178,21 @@ fn too_deep(tokens: &[Token]) -> Option<Token> {
 
 /// The `///` lines directly above the segment keyword at `start`.
 fn doc_comment(text: &str, tokens: &[Token], start: usize) -> Option<String> {
-    let index = tokens.binary_search_by_key(&start, |t| t.span.start as usize).ok()?;
+    let index = tokens
+        .binary_search_by_key(&start, |t| t.span.start as usize)
+        .ok()?;
     let mut lines = Vec::new();
     for token in tokens[..index].iter().rev() {
         if token.kind != TokenKind::DocComment {
             break;
         }
         let line = &text[token.span.range()][3..];
-        lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_string());
+        lines.push(
+            line.strip_prefix(' ')
+                .unwrap_or(line)
+                .trim_end()
+                .to_string(),
+        );
     }
     if lines.is_empty() {
         return None;
@@ -169,7 +201,12 @@ fn doc_comment(text: &str, tokens: &[Token], start: usize) -> Option<String> {
     Some(lines.join("\n"))
 }
 
-fn syntax_error(file: FileId, text: &str, base: usize, error: &pest::error::Error<Rule>) -> Diagnostic {
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    base: usize,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
     let offset = base
         + match error.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -179,8 +216,15 @@ fn syntax_error(file: FileId, text: &str, base: usize, error: &pest::error::Erro
     let found = first_significant_token(&text[offset..]);
     let (span, found_text) = match found {
         // An unterminated string lexes as an error token from its quote to the end of its line.
-        Some(t) if t.span.start == 0 && t.kind == TokenKind::Error && text[offset..].starts_with('"') => {
-            (Span::new(offset, offset + 1), "an unterminated string".to_string())
+        Some(t)
+            if t.span.start == 0
+                && t.kind == TokenKind::Error
+                && text[offset..].starts_with('"') =>
+        {
+            (
+                Span::new(offset, offset + 1),
+                "an unterminated string".to_string(),
+            )
         }
         Some(t) if t.span.start == 0 => {
             let s = Span::new(offset + t.span.start as usize, offset + t.span.end as usize);
@@ -190,8 +234,12 @@ fn syntax_error(file: FileId, text: &str, base: usize, error: &pest::error::Erro
         _ => (Span::new(offset, offset), "end of file".to_string()),
     };
     if found_text == "an unterminated string" {
-        return Diagnostic::new(Code::E0002, "this string is never closed", Label::new(file, span, "string starts here"))
-            .with_help("add the closing `\"`; a `\"` inside a string is written `\\\"`");
+        return Diagnostic::new(
+            Code::E0002,
+            "this string is never closed",
+            Label::new(file, span, "string starts here"),
+        )
+        .with_help("add the closing `\"`; a `\"` inside a string is written `\\\"`");
     }
     let expected = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
@@ -212,7 +260,13 @@ fn describe_found(text: &str) -> String {
             let shown: String = text
                 .chars()
                 .take(40)
-                .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_debug().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
                 .collect();
             format!("`{shown}`")
         }
@@ -224,30 +278,69 @@ fn describe_expected(positives: &[Rule]) -> String {
     let is_operator = |r: &Rule| {
         matches!(
             r,
-            Rule::op_is | Rule::op_is_not | Rule::op_is_empty | Rule::op_is_not_empty
-                | Rule::op_in | Rule::op_not_in | Rule::op_contains | Rule::op_not_contains
-                | Rule::op_contains_any | Rule::op_contains_all | Rule::op_starts_with
-                | Rule::op_ends_with | Rule::op_between | Rule::op_before | Rule::op_after
-                | Rule::op_on_or_before | Rule::op_on_or_after | Rule::op_within_last
-                | Rule::op_more_than_ago | Rule::op_anniversary | Rule::op_gt | Rule::op_ge
-                | Rule::op_lt | Rule::op_le | Rule::kw_is | Rule::kw_contains | Rule::kw_does
-                | Rule::kw_starts | Rule::kw_ends | Rule::kw_on | Rule::kw_more
-                | Rule::kw_anniversary | Rule::sym_eq | Rule::sym_ne | Rule::sym_ge
-                | Rule::sym_le | Rule::sym_gt | Rule::sym_lt
+            Rule::op_is
+                | Rule::op_is_not
+                | Rule::op_is_empty
+                | Rule::op_is_not_empty
+                | Rule::op_in
+                | Rule::op_not_in
+                | Rule::op_contains
+                | Rule::op_not_contains
+                | Rule::op_contains_any
+                | Rule::op_contains_all
+                | Rule::op_starts_with
+                | Rule::op_ends_with
+                | Rule::op_between
+                | Rule::op_before
+                | Rule::op_after
+                | Rule::op_on_or_before
+                | Rule::op_on_or_after
+                | Rule::op_within_last
+                | Rule::op_more_than_ago
+                | Rule::op_anniversary
+                | Rule::op_gt
+                | Rule::op_ge
+                | Rule::op_lt
+                | Rule::op_le
+                | Rule::kw_is
+                | Rule::kw_contains
+                | Rule::kw_does
+                | Rule::kw_starts
+                | Rule::kw_ends
+                | Rule::kw_on
+                | Rule::kw_more
+                | Rule::kw_anniversary
+                | Rule::sym_eq
+                | Rule::sym_ne
+                | Rule::sym_ge
+                | Rule::sym_le
+                | Rule::sym_gt
+                | Rule::sym_lt
         )
     };
     let is_condition_start = |r: &Rule| {
         matches!(
             r,
-            Rule::combiner | Rule::not_condition | Rule::segment_ref | Rule::quantified
-                | Rule::single_block | Rule::aggregate | Rule::comparison
+            Rule::combiner
+                | Rule::not_condition
+                | Rule::segment_ref
+                | Rule::quantified
+                | Rule::single_block
+                | Rule::aggregate
+                | Rule::comparison
         )
     };
     let is_value = |r: &Rule| {
         matches!(
             r,
-            Rule::list | Rule::datetime | Rule::date | Rule::number | Rule::string
-                | Rule::boolean | Rule::word | Rule::lbracket
+            Rule::list
+                | Rule::datetime
+                | Rule::date
+                | Rule::number
+                | Rule::string
+                | Rule::boolean
+                | Rule::word
+                | Rule::lbracket
         )
     };
     let mut words: Vec<String> = Vec::new();
@@ -259,9 +352,26 @@ fn describe_expected(positives: &[Rule]) -> String {
     for rule in positives {
         if is_operator(rule) {
             push("an operator (`is`, `in`, `contains`, `>=`, `within last`, …)".into());
-        } else if is_condition_start(rule) || matches!(rule, Rule::kw_all | Rule::kw_any | Rule::kw_none | Rule::kw_not | Rule::kw_count | Rule::kw_sum | Rule::kw_avg | Rule::kw_min | Rule::kw_max | Rule::kw_no) {
+        } else if is_condition_start(rule)
+            || matches!(
+                rule,
+                Rule::kw_all
+                    | Rule::kw_any
+                    | Rule::kw_none
+                    | Rule::kw_not
+                    | Rule::kw_count
+                    | Rule::kw_sum
+                    | Rule::kw_avg
+                    | Rule::kw_min
+                    | Rule::kw_max
+                    | Rule::kw_no
+            )
+        {
             push("a condition".into());
-        } else if matches!(rule, Rule::property | Rule::prop_applies_to | Rule::prop_other) {
+        } else if matches!(
+            rule,
+            Rule::property | Rule::prop_applies_to | Rule::prop_other
+        ) {
             push("a property".into());
         } else if is_value(rule) {
             push("a value".into());
@@ -335,12 +445,20 @@ impl Builder<'_> {
     /// comments a failed optional part skipped over into the rule, diagnostics must not.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        let end = pair.clone().into_inner().flatten().last().map_or(s.end(), |last| last.as_span().end());
+        let end = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .last()
+            .map_or(s.end(), |last| last.as_span().end());
         Span::new(self.base + s.start(), self.base + end)
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
     }
 
     fn segment(&mut self, pair: Pair<Rule>) -> Segment {
@@ -356,12 +474,20 @@ impl Builder<'_> {
                 _ => items.push(BodyItem::Condition(self.condition(item))),
             }
         }
-        Segment { span, doc: None, id, items }
+        Segment {
+            span,
+            doc: None,
+            id,
+            items,
+        }
     }
 
     fn property(&mut self, pair: Pair<Rule>) -> Property {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().expect("property has one alternative");
+        let inner = pair
+            .into_inner()
+            .next()
+            .expect("property has one alternative");
         let mut parts = inner.into_inner();
         let key_pair = parts.next().expect("property has a key");
         let key = match key_pair.as_rule() {
@@ -374,11 +500,19 @@ impl Builder<'_> {
         let key_span = self.span(&key_pair);
         let value_pair = parts.next().expect("property has a value");
         let value = if value_pair.as_rule() == Rule::ident {
-            Literal { kind: LiteralKind::Word(value_pair.as_str().to_string()), span: self.span(&value_pair) }
+            Literal {
+                kind: LiteralKind::Word(value_pair.as_str().to_string()),
+                span: self.span(&value_pair),
+            }
         } else {
             self.literal(value_pair)
         };
-        Property { key, key_span, value, span }
+        Property {
+            key,
+            key_span,
+            value,
+            span,
+        }
     }
 
     fn condition(&mut self, pair: Pair<Rule>) -> Condition {
@@ -399,18 +533,31 @@ impl Builder<'_> {
                 };
                 let keyword = self.span(&kw);
                 let block = self.block(inner.next().expect("combiner block"));
-                Condition::Combiner { kind, keyword, block, span }
+                Condition::Combiner {
+                    kind,
+                    keyword,
+                    block,
+                    span,
+                }
             }
             Rule::not_condition => {
                 let keyword = self.span(&inner.next().expect("not keyword"));
                 let inner = Box::new(self.condition(inner.next().expect("negated condition")));
-                Condition::Not { keyword, inner, span }
+                Condition::Not {
+                    keyword,
+                    inner,
+                    span,
+                }
             }
             Rule::segment_ref => {
                 let first = self.span(&inner.next().expect("in"));
                 let second = self.span(&inner.next().expect("segment"));
                 let target = self.ident(inner.next().expect("segment id"));
-                Condition::SegmentRef { keyword: first.cover(second), target, span }
+                Condition::SegmentRef {
+                    keyword: first.cover(second),
+                    target,
+                    span,
+                }
             }
             Rule::quantified => {
                 let kw = inner.next().expect("quantifier");
@@ -430,12 +577,23 @@ impl Builder<'_> {
                     }
                 }
                 let block = block.expect("quantified has a block");
-                Condition::Quantified { quantifier, keyword, collection, window, block, span }
+                Condition::Quantified {
+                    quantifier,
+                    keyword,
+                    collection,
+                    window,
+                    block,
+                    span,
+                }
             }
             Rule::single_block => {
                 let collection = self.path(inner.next().expect("collection path"));
                 let block = self.block(inner.next().expect("block"));
-                Condition::Single { collection, block, span }
+                Condition::Single {
+                    collection,
+                    block,
+                    span,
+                }
             }
             Rule::aggregate => {
                 let kw = inner.next().expect("aggregate function");
@@ -481,7 +639,11 @@ impl Builder<'_> {
             Rule::comparison => {
                 let path = self.path(inner.next().expect("comparison path"));
                 let operation = self.operation(inner.next().expect("comparison operation"));
-                Condition::Comparison { path, operation, span }
+                Condition::Comparison {
+                    path,
+                    operation,
+                    span,
+                }
             }
             other => unreachable!("grammar produced {other:?} where a condition belongs"),
         }
@@ -499,8 +661,11 @@ impl Builder<'_> {
 
     fn path(&self, pair: Pair<Rule>) -> Path {
         let span = self.span(&pair);
-        let segments =
-            pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
+        let segments = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(p))
+            .collect();
         Path { segments, span }
     }
 
@@ -523,7 +688,11 @@ impl Builder<'_> {
             Rule::window_after => WindowKind::After(self.literal(inner.next().expect("instant"))),
             _ => WindowKind::Before(self.literal(inner.next().expect("instant"))),
         };
-        Window { kind, keyword, span }
+        Window {
+            kind,
+            keyword,
+            span,
+        }
     }
 
     fn duration(&mut self, pair: Pair<Rule>) -> Duration {
@@ -572,7 +741,12 @@ impl Builder<'_> {
                 && !matches!(rule, Rule::kw_and | Rule::kw_ago)
                 || matches!(
                     rule,
-                    Rule::sym_eq | Rule::sym_ne | Rule::sym_ge | Rule::sym_le | Rule::sym_gt | Rule::sym_lt
+                    Rule::sym_eq
+                        | Rule::sym_ne
+                        | Rule::sym_ge
+                        | Rule::sym_le
+                        | Rule::sym_gt
+                        | Rule::sym_lt
                 );
             if is_operator_token {
                 let s = self.span(&part);
@@ -593,7 +767,12 @@ impl Builder<'_> {
                 Operands::Two(values.remove(0), second)
             }
         };
-        Operation { operator, operator_span: operator_span.unwrap_or(span), operands, span }
+        Operation {
+            operator,
+            operator_span: operator_span.unwrap_or(span),
+            operands,
+            span,
+        }
     }
 
     fn literal(&mut self, pair: Pair<Rule>) -> Literal {
@@ -608,7 +787,9 @@ impl Builder<'_> {
             Rule::word => LiteralKind::Word(text.to_string()),
             Rule::list => LiteralKind::List(
                 pair.into_inner()
-                    .filter(|p| !matches!(p.as_rule(), Rule::lbracket | Rule::rbracket | Rule::comma))
+                    .filter(|p| {
+                        !matches!(p.as_rule(), Rule::lbracket | Rule::rbracket | Rule::comma)
+                    })
                     .map(|p| self.literal(p))
                     .collect(),
             ),
@@ -632,7 +813,9 @@ impl Builder<'_> {
                 out.push(c);
                 continue;
             }
-            let Some((_, escaped)) = chars.next() else { break };
+            let Some((_, escaped)) = chars.next() else {
+                break;
+            };
             let decoded = match escaped {
                 '"' => Some('"'),
                 '\\' => Some('\\'),
@@ -652,7 +835,9 @@ impl Builder<'_> {
                             format!("invalid escape `{}` in a string", &body[i..end]),
                             Label::new(self.file, escape_span, "not a valid escape"),
                         )
-                        .with_help("valid escapes are \\\" \\\\ \\n \\t and \\u{…} with 1 to 6 hex digits"),
+                        .with_help(
+                            "valid escapes are \\\" \\\\ \\n \\t and \\u{…} with 1 to 6 hex digits",
+                        ),
                     );
                     out.push_str(&body[i..end]);
                 }
@@ -696,8 +881,10 @@ impl Builder<'_> {
 /// The leaves of pest's parse tree for a whole file, as `(rule name, span)`: the tokens the
 /// grammar sees. Used by the test that checks the logos lexer against the grammar.
 pub fn grammar_tokens(text: &str) -> Result<Vec<(String, Span)>, String> {
-    let pairs = stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || SegParser::parse(Rule::file, text))
-        .map_err(|e| e.to_string())?;
+    let pairs = stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || {
+        SegParser::parse(Rule::file, text)
+    })
+    .map_err(|e| e.to_string())?;
     let mut leaves = Vec::new();
     let mut stack: Vec<Pair<Rule>> = pairs.collect();
     stack.reverse();
@@ -706,7 +893,10 @@ pub fn grammar_tokens(text: &str) -> Result<Vec<(String, Span)>, String> {
         if children.is_empty() {
             if pair.as_rule() != Rule::EOI {
                 let s = pair.as_span();
-                leaves.push((format!("{:?}", pair.as_rule()), Span::new(s.start(), s.end())));
+                leaves.push((
+                    format!("{:?}", pair.as_rule()),
+                    Span::new(s.start(), s.end()),
+                ));
             }
         } else {
             stack.extend(children.into_iter().rev());

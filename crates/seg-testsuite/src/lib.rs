@@ -17,6 +17,9 @@
 //! produced must be expected and every expectation met: a fixture with no expectations must
 //! check clean.
 
+pub mod eval;
+pub mod gen;
+
 use std::path::{Path, PathBuf};
 
 use seg_diag::{Diagnostic, FileId, SourceFile, Sources};
