@@ -116,6 +116,23 @@ pub enum Type {
     Options,
 }
 
+impl Type {
+    /// The representation of values of a schema type.
+    pub fn of(ty: seg_schema::AttrType) -> Type {
+        use seg_schema::AttrType;
+        match ty {
+            AttrType::String => Type::Str,
+            AttrType::Integer => Type::Int,
+            AttrType::Decimal => Type::Dec,
+            AttrType::Boolean => Type::Bool,
+            AttrType::Date => Type::Date,
+            AttrType::Datetime => Type::DateTime,
+            AttrType::Select => Type::Option,
+            AttrType::Multiselect => Type::Options,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cmp {
     Eq,

@@ -128,7 +128,7 @@ impl Lowerer<'_> {
             }
             FieldSource::Product(code) => Load::Product(slot(Entity::Product, code)),
         };
-        (load, type_of(field.ty))
+        (load, Type::of(field.ty))
     }
 
     fn pred(&self, ty: AttrType, options: &[String], test: &hir::Test) -> Pred {
@@ -253,19 +253,6 @@ impl Lowerer<'_> {
                 unreachable!("the checker let `{}` through for {ty:?}", operator.as_str())
             }
         }
-    }
-}
-
-fn type_of(ty: AttrType) -> Type {
-    match ty {
-        AttrType::String => Type::Str,
-        AttrType::Integer => Type::Int,
-        AttrType::Decimal => Type::Dec,
-        AttrType::Boolean => Type::Bool,
-        AttrType::Date => Type::Date,
-        AttrType::Datetime => Type::DateTime,
-        AttrType::Select => Type::Option,
-        AttrType::Multiselect => Type::Options,
     }
 }
 

@@ -2,7 +2,6 @@
 //! Lowering runs it in debug builds; tests run it on everything they lower.
 
 use seg_check::model::{Collection, ElementKind, CART_FIELDS};
-use seg_schema::AttrType;
 
 use crate::{AggregateFn, Load, Node, Pred, Program, Type};
 
@@ -150,7 +149,7 @@ impl Verifier<'_> {
                 self.fail(format!("customer slot {slot} out of range"))
             }
             Load::Cart(slot) => match CART_FIELDS.get(slot as usize) {
-                Some((_, field_ty)) if type_of(*field_ty) == ty => {}
+                Some((_, field_ty)) if Type::of(*field_ty) == ty => {}
                 _ => self.fail(format!("cart slot {slot} is not a {ty:?}")),
             },
             Load::LoggedIn if ty != Type::Bool => self.fail("logged_in is a boolean".into()),
@@ -162,7 +161,7 @@ impl Verifier<'_> {
                 let kind = collection.element();
                 let builtins = kind.builtin_fields();
                 match builtins.get(slot as usize) {
-                    Some((name, field_ty)) if type_of(*field_ty) != ty => {
+                    Some((name, field_ty)) if Type::of(*field_ty) != ty => {
                         self.fail(format!("element field {name} is not a {ty:?}"))
                     }
                     Some(_) => {}
@@ -202,19 +201,6 @@ impl Verifier<'_> {
         if !ok {
             self.fail(format!("malformed constants in {pred:?}"));
         }
-    }
-}
-
-fn type_of(ty: AttrType) -> Type {
-    match ty {
-        AttrType::String => Type::Str,
-        AttrType::Integer => Type::Int,
-        AttrType::Decimal => Type::Dec,
-        AttrType::Boolean => Type::Bool,
-        AttrType::Date => Type::Date,
-        AttrType::Datetime => Type::DateTime,
-        AttrType::Select => Type::Option,
-        AttrType::Multiselect => Type::Options,
     }
 }
 
