@@ -27,6 +27,9 @@ fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
         r#"{"customer": [
             {"code": "group", "label": "Group", "type": "select", "options": ["General", "VIP"], "use_in_customer_segment": true},
             {"code": "dob", "label": "Date of Birth", "type": "date", "use_in_customer_segment": false}
+        ],
+        "customer_address": [
+            {"code": "city", "label": "City", "type": "string", "use_in_customer_segment": true}
         ]}"#,
     )
     .unwrap();
@@ -326,4 +329,65 @@ fn eval_refuses_segments_with_errors_and_bad_as_of() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--as-of"));
+}
+
+#[test]
+fn explain_text_shows_the_deciding_elements_and_values() {
+    let segments = "segment seoul { applies_to registered  any addresses { city is \"Seoul\" } }\n";
+    let dir = project("explain-text", &[("segments/a.seg", segments)]);
+    std::fs::write(
+        dir.join("p.json"),
+        "{\"id\": \"c\", \"logged_in\": true, \"addresses\": [{\"city\": \"Busan\"}, {\"city\": \"SEOUL\"}]}",
+    )
+    .unwrap();
+    let out = seg(
+        &[
+            "eval",
+            "--as-of",
+            "2026-11-28T12:00:00Z",
+            "--explain",
+            "--explain-format",
+            "text",
+            "--profiles",
+            "p.json",
+            "segments",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let expected = "{\"id\":\"c\",\"segments\":[\"seoul\"]}
+segment seoul: applies_to registered (logged in) fits → true
+  any addresses [1 of 2 element(s) in the window matched] → true
+    element #0 → false
+      all → false
+        city = \"Busan\", needs is \"seoul\" → false
+    element #1 → true
+      all → true
+        city = \"SEOUL\", needs is \"seoul\" → true
+";
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn fmt_check_reports_files_that_would_change() {
+    let dir = project(
+        "fmt",
+        &[(
+            "segments/a.seg",
+            "segment   vip {applies_to registered customer.group == \"VIP\"}\n",
+        )],
+    );
+    let out = seg(&["fmt", "--check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("would reformat segments/a.seg"));
+    let out = seg(&["fmt", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    let formatted = std::fs::read_to_string(dir.join("segments/a.seg")).unwrap();
+    assert_eq!(
+        formatted,
+        "segment vip {\n  applies_to registered\n  customer.group is \"VIP\"\n}\n"
+    );
+    let out = seg(&["fmt", "--check", "segments"], &dir);
+    assert_eq!(out.status.code(), Some(0));
 }

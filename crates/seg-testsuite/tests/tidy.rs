@@ -49,3 +49,21 @@ fn architecture_names_every_crate() {
         );
     }
 }
+
+#[test]
+fn every_diagnostic_code_has_a_fixture() {
+    let root = seg_testsuite::repo_root();
+    let names: Vec<String> = std::fs::read_dir(root.join("tests/check"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for code in seg_diag::codes::ALL {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(&format!("{}_", code.as_str()))),
+            "no fixture under tests/check/ for {code}: add tests/check/{code}_<what>.seg"
+        );
+    }
+}
