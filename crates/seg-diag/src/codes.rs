@@ -23,6 +23,28 @@ impl CodeInfo {
     pub fn title(&self) -> &'static str {
         self.explanation.lines().next().unwrap_or("").trim()
     }
+
+    /// The page below the title, as Markdown.
+    pub fn body(&self) -> String {
+        // `/// text` reaches the macro as ` text`: the one space after the slashes is not part of
+        // the Markdown, and indented code lines must keep the rest of theirs.
+        let lines: Vec<&str> = self
+            .explanation
+            .lines()
+            .skip(1)
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect();
+        lines.join("\n").trim().to_string()
+    }
+
+    /// The text of one `## heading` section of the page (without the heading), if it has one.
+    pub fn section(&self, heading: &str) -> Option<String> {
+        let body = self.body();
+        let mut lines = body.lines();
+        lines.find(|line| line.strip_prefix("## ").map(str::trim) == Some(heading))?;
+        let text: Vec<&str> = lines.take_while(|line| !line.starts_with("## ")).collect();
+        Some(text.join("\n").trim().to_string())
+    }
 }
 
 macro_rules! codes {
@@ -84,14 +106,14 @@ codes! {
     ///
     /// ```seg
     /// // saved as Latin-1: the ö is the single byte 0xF6
-    /// segment cologne { any addresses { city is "Köln" } }
+    /// segment cologne { applies_to registered  any addresses { city is "Köln" } }
     /// ```
     ///
     /// Fixed:
     ///
     /// ```seg
     /// // the same file saved as UTF-8
-    /// segment cologne { any addresses { city is "Köln" } }
+    /// segment cologne { applies_to registered  any addresses { city is "Köln" } }
     /// ```
     E0001 "invalid-utf8" Error;
     /// Syntax error
@@ -108,6 +130,7 @@ codes! {
     ///
     /// ```seg
     /// segment vip {
+    ///   applies_to registered
     ///   customer.group "VIP"
     /// }
     /// ```
@@ -116,6 +139,7 @@ codes! {
     ///
     /// ```seg
     /// segment vip {
+    ///   applies_to registered
     ///   customer.group is "VIP"
     /// }
     /// ```
@@ -196,47 +220,64 @@ codes! {
     ///
     /// ## What it means
     ///
-    /// The schema file is not valid JSON (a trailing comma, a missing quote), or its shape is wrong: an unknown top-level key (only `customer`, `customer_address` and `product` exist), an unknown key in an attribute, a value of the wrong JSON type (a flag that is not `true`/`false`), a missing `code` or `type`, or an unknown type name. The diagnostic points at the line and column in the schema file.
+    /// The schema file is not valid JSON (a trailing comma, a comment, a missing quote), or its shape is wrong: an unknown top-level key (only `customer`, `customer_address` and `product` exist), an unknown key in an attribute (the keys are `code`, `label`, `type`, `options` and the entity's flag), a value of the wrong JSON type (a flag that is not `true`/`false`, a code that is not a string), a missing `code` or `type`, or an unknown type name. The diagnostic points at the line and column in the schema file; Magento's own names (`attribute_code`, `frontend_input` …) get a "did you mean".
     ///
     /// ## Why
     ///
-    /// Every check depends on the schema; a schema that cannot be read is reported first, and the segments are then only parsed, since against a broken schema every attribute would look unknown.
+    /// Every check depends on the schema: it says which attributes a segment may read and of which type. A schema with errors is reported first, and the segments are then only parsed, since against a broken schema correct conditions would be reported as wrong.
     ///
     /// ## Example
     ///
-    /// ```seg
-    /// {"customer": [{"code": "group", "type": "selec", "options": ["VIP"],}]}
+    /// A trailing comma, and a misspelt type (reported once the JSON itself is valid):
+    ///
+    /// ```json
+    /// {"customer": [{"code": "group", "type": "selec", "options": ["General", "VIP"],
+    ///                "use_in_customer_segment": true},]}
     /// ```
     ///
     /// Fixed:
     ///
-    /// ```seg
-    /// {"customer": [{"code": "group", "type": "select", "options": ["VIP"],
+    /// ```json
+    /// {"customer": [{"code": "group", "type": "select", "options": ["General", "VIP"],
     ///                "use_in_customer_segment": true}]}
+    /// ```
+    ///
+    /// Now segments reading the attribute are checked against it:
+    ///
+    /// ```seg
+    /// segment vip { applies_to registered  customer.group is "VIP" }
     /// ```
     E0101 "schema-malformed" Error;
     /// The attribute schema declares something inconsistent
     ///
     /// ## What it means
     ///
-    /// The schema is well-formed but contradicts itself: an attribute code declared twice in one entity, a select or multiselect without options, an option listed twice, options on a type that has none, an attribute code that is not an identifier, or a flag on the wrong entity (`use_in_customer_segment` belongs to `customer` and `customer_address` attributes, `use_for_promo_rules` to `product` attributes).
+    /// The schema is well-formed JSON of the right shape but contradicts itself: an attribute code declared twice in one entity, an attribute code that is not an identifier, a select or multiselect without options, options on a type that has none, an option that is empty or listed twice, or a flag on an entity that does not have it (`use_in_customer_segment` exists on `customer` and `customer_address` attributes, `use_for_promo_rules` on `product` attributes, as in Magento).
     ///
     /// ## Why
     ///
-    /// These mistakes would make segments mean something other than the store intends (which `group` is meant?), so they are fixed in the schema, where they are made.
+    /// Each of these would make segments mean something other than the store intends: which of two `group` declarations is meant, which options a select may take, whether a product attribute is really enabled. They are fixed in the schema, where they are made; as with E0101, the segments are then only parsed.
     ///
     /// ## Example
     ///
-    /// ```seg
+    /// A repeated option, and the customer flag on a product attribute:
+    ///
+    /// ```json
     /// {"product": [{"code": "size", "type": "select", "options": ["S", "M", "S"],
     ///               "use_in_customer_segment": true}]}
     /// ```
     ///
     /// Fixed:
     ///
-    /// ```seg
+    /// ```json
     /// {"product": [{"code": "size", "type": "select", "options": ["S", "M", "L"],
     ///               "use_for_promo_rules": true}]}
+    /// ```
+    ///
+    /// Now product conditions can use the attribute:
+    ///
+    /// ```seg
+    /// segment small_sizes { any cart_items { product.size is "S" } }
     /// ```
     E0102 "schema-invalid" Error;
 
@@ -344,13 +385,15 @@ codes! {
     /// ## Example
     ///
     /// ```seg
-    /// segment loyal_seoul { all { in segment loyl  cart.subtotal > 0 } }
+    /// segment loyal { applies_to registered  count(orders) >= 5 }
+    /// segment loyal_big_cart { all { in segment loyl  cart.subtotal > 200 } }
     /// ```
     ///
     /// Fixed:
     ///
     /// ```seg
-    /// segment loyal_seoul { all { in segment loyal  cart.subtotal > 0 } }
+    /// segment loyal { applies_to registered  count(orders) >= 5 }
+    /// segment loyal_big_cart { all { in segment loyal  cart.subtotal > 200 } }
     /// ```
     E0205 "unknown-segment" Error;
 
@@ -447,11 +490,11 @@ codes! {
     ///
     /// ## What it means
     ///
-    /// A duration (`within last N units`, `more than N units ago`, `anniversary within next N days`) has an amount that is not a whole number from 0 to 1,000,000, or a unit other than `day(s)`, `hour(s)`, `week(s)`. Anniversaries count calendar days, so they take days or weeks, not hours.
+    /// A duration (`within last N units`, `more than N units ago`, `anniversary within next N days`) has an amount that is not a whole number from 0 to 1,000,000 (a fraction, a negative number, or more than a million), or a unit other than `day`/`days`, `hour`/`hours`, `week`/`weeks`. Anniversaries count calendar days, so they take days or weeks, not hours (`anniversary within next 0 days` is today).
     ///
     /// ## Why
     ///
-    /// Durations are counted exactly (§8: a day is 24 h, a week 7 days); fractions and unknown units have no exact meaning.
+    /// Durations are counted exactly (a day is 24 hours, a week 7 days); fractions and unknown units have no exact meaning, and a birthday is a day, not an hour of it. Amounts beyond a million units (over 2,700 years) are typos.
     ///
     /// ## Example
     ///
@@ -491,7 +534,7 @@ codes! {
     ///
     /// ## What it means
     ///
-    /// An integer literal does not fit 64 bits, or a decimal is outside ±922,337,203,685,477.5807 (decimals are 64-bit counts of ten-thousandths).
+    /// An integer literal does not fit 64 bits (−9,223,372,036,854,775,808 to 9,223,372,036,854,775,807), or a decimal literal is outside −922,337,203,685,477.5808 to 922,337,203,685,477.5807. Decimals carry Magento's four fractional digits (DECIMAL(20,4)) and are held as 64-bit counts of ten-thousandths, which bounds them.
     ///
     /// ## Why
     ///
@@ -537,7 +580,7 @@ codes! {
     ///
     /// ## What it means
     ///
-    /// A window (`within last …`, `between … and …`, `after …`, `before …`) is put on a collection whose elements have no time, such as `addresses`.
+    /// A window (`within last …`, `between … and …`, `after …`, `before …`) is put on a collection whose elements have no time field, in a collection condition or in an aggregate: `addresses` (and the single `billing_address`, `shipping_address`) have none.
     ///
     /// ## Why
     ///

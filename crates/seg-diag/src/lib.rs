@@ -77,6 +77,12 @@ impl Severity {
     }
 }
 
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A span in a particular file, with the text shown under it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {

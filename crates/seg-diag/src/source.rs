@@ -42,6 +42,14 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
+        // Editors see `\r\n` as one line break with no position inside it; an offset between the
+        // two is reported at the end of the line's text, where every editor can place it.
+        if offset > 0
+            && self.text.as_bytes()[offset - 1] == b'\r'
+            && self.text.as_bytes().get(offset) == Some(&b'\n')
+        {
+            offset -= 1;
+        }
         let line = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -101,8 +109,15 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The file of an id handed out by [`Sources::add`]; panics on any other id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// The file of an id, or `None` for an id this set never handed out (renderers use it so
+    /// that a diagnostic built against another `Sources` cannot crash a report).
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

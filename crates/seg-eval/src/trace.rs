@@ -70,7 +70,7 @@ impl<'p> Tracer<'p> {
 
     fn push(&mut self, step: Step<'p>) {
         if let Some(frames) = &mut self.frames {
-            let scope = frames.last().map_or(None, |f: &Trace| match f.step {
+            let scope = frames.last().and_then(|f: &Trace| match f.step {
                 Step::Node(
                     Node::Quantified { collection, .. }
                     | Node::Single { collection, .. }

@@ -63,6 +63,8 @@ impl Segment {
     }
 }
 
+// A segment body holds a handful of items; boxing the condition would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum BodyItem {
     Property(Property),
