@@ -488,7 +488,7 @@ impl<'a> SegmentChecker<'a> {
             }
             ast::Condition::Aggregate {
                 function,
-                keyword,
+                keyword: _,
                 path,
                 window,
                 filter,
@@ -496,7 +496,6 @@ impl<'a> SegmentChecker<'a> {
                 ..
             } => self.aggregate(
                 *function,
-                *keyword,
                 path,
                 window.as_ref(),
                 filter.as_ref(),
@@ -897,7 +896,6 @@ impl<'a> SegmentChecker<'a> {
     fn aggregate(
         &mut self,
         function: hir::AggregateFn,
-        keyword: Span,
         path: &ast::Path,
         window: Option<&ast::Window>,
         filter: Option<&ast::Filter>,
@@ -988,7 +986,6 @@ impl<'a> SegmentChecker<'a> {
             ty: result,
             options: Vec::new(),
         };
-        let _ = keyword;
         let Some(test) = self.test(&result_field, &format!("{name}(…)"), operation) else {
             return Cond::Invalid;
         };

@@ -277,7 +277,7 @@ impl Namer<'_> {
                         let shown = trace
                             .reads
                             .first()
-                            .map(|(_, v)| self.value(*load, *ty, v, trace.scope))
+                            .map(|(_, v)| self.value(*load, v, trace.scope))
                             .unwrap_or_default();
                         format!(
                             "{shown}, needs {}",
@@ -416,7 +416,7 @@ impl Namer<'_> {
         }
     }
 
-    fn value(&self, load: Load, ty: Type, value: &Value, scope: Option<Collection>) -> String {
+    fn value(&self, load: Load, value: &Value, scope: Option<Collection>) -> String {
         let name = self.field_name(load, scope);
         let options = self.options(load, scope);
         let option = |i: &u32| {
@@ -438,7 +438,6 @@ impl Namer<'_> {
                 set.iter().map(option).collect::<Vec<_>>().join(", ")
             ),
         };
-        let _ = ty;
         format!("{name} = {shown}")
     }
 

@@ -8,14 +8,13 @@ use crate::{AggregateFn, Load, Node, Pred, Program, Type};
 /// Checks the program; returns every violation found, each naming the segment.
 pub fn verify(program: &Program) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
-    for (index, segment) in program.segments.iter().enumerate() {
+    for segment in &program.segments {
         let mut v = Verifier {
             program,
             segment: &segment.id,
             errors: &mut errors,
         };
         v.node(&segment.root, None);
-        let _ = index;
     }
     member_cycles(program, &mut errors);
     if errors.is_empty() {
