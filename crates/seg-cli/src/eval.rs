@@ -28,6 +28,9 @@ pub enum ExplainFormat {
 pub enum Engine {
     /// The reference interpreter.
     Interp,
+    /// Native code from Cranelift (identical answers; parts not yet compiled call back into the
+    /// interpreter).
+    Jit,
 }
 
 pub struct Options<'a> {
@@ -123,8 +126,13 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
         interner: &interner,
         as_of,
     };
-    let interpreter = match options.engine {
-        Engine::Interp => Interpreter::new(&program),
+    let interpreter = Interpreter::new(&program);
+    let jit = match options.engine {
+        Engine::Interp => None,
+        Engine::Jit => Some(
+            seg_jit::JitProgram::compile(&program)
+                .map_err(|e| UsageError(format!("the JIT failed: {e}")))?,
+        ),
     };
     // Reported ids sorted once: membership order is program order.
     let mut order: Vec<usize> = (0..program.segments.len()).collect();
@@ -146,7 +154,10 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
     for record in &records {
         let line = match record {
             Ok(profile) => {
-                let members = interpreter.memberships(profile, &context);
+                let members = match &jit {
+                    Some(jit) => jit.memberships(profile, &context),
+                    None => interpreter.memberships(profile, &context),
+                };
                 let segments: Vec<&str> = order
                     .iter()
                     .filter(|&&i| members[i])

@@ -391,3 +391,28 @@ fn fmt_check_reports_files_that_would_change() {
     let out = seg(&["fmt", "--check", "segments"], &dir);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn the_jit_engine_answers_like_the_interpreter_on_the_examples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let run = |engine: &str| {
+        let out = seg(
+            &[
+                "eval",
+                "--engine",
+                engine,
+                "--as-of",
+                "2026-11-28T12:00:00Z",
+                "--profiles",
+                "examples/profiles.ndjson",
+                "examples/segments",
+            ],
+            &root,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let interp = run("interp");
+    assert_eq!(interp.lines().count(), 7);
+    assert_eq!(run("jit"), interp);
+}

@@ -5,7 +5,13 @@ use seg_check::model::ElementKind;
 use crate::intern::Sym;
 
 /// One typed value. `Missing` is every form of empty (§8: absent, null, `""`, `[]`).
+///
+/// The layout is fixed (`repr(C, u8)`) so native code can read values directly: the variant's
+/// tag is the byte at offset 0 (the `TAG_*` constants), the payload starts at offset 8
+/// ([`PAYLOAD_OFFSET`]): an `i64` for `Int`, `Dec` and `DateTime`, an `i32` for `Date`, a `u32`
+/// for `Option` and `Str`, a byte for `Bool`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[repr(C, u8)]
 pub enum Value {
     #[default]
     Missing,
@@ -23,6 +29,18 @@ pub enum Value {
     /// Sorted, distinct option indices; never empty (an empty set is `Missing`).
     Options(Box<[u32]>),
 }
+
+pub const TAG_MISSING: u8 = 0;
+pub const TAG_BOOL: u8 = 1;
+pub const TAG_INT: u8 = 2;
+pub const TAG_DEC: u8 = 3;
+pub const TAG_DATE: u8 = 4;
+pub const TAG_DATETIME: u8 = 5;
+pub const TAG_STR: u8 = 6;
+pub const TAG_OPTION: u8 = 7;
+pub const TAG_OPTIONS: u8 = 8;
+/// Where a value's payload starts.
+pub const PAYLOAD_OFFSET: i32 = 8;
 
 impl Value {
     pub fn is_missing(&self) -> bool {

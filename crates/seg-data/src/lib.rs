@@ -20,3 +20,7 @@ pub mod load;
 
 pub use intern::{Interner, Sym};
 pub use layout::{Catalog, Order, Product, ProductId, Profile, Record, Value, CART_SLOTS};
+pub use layout::{
+    PAYLOAD_OFFSET, TAG_BOOL, TAG_DATE, TAG_DATETIME, TAG_DEC, TAG_INT, TAG_MISSING, TAG_OPTION,
+    TAG_OPTIONS, TAG_STR,
+};

@@ -189,3 +189,32 @@ fn catalog_errors_are_reported_and_the_rest_loads() {
     let c = catalog.get(catalog.find("C").unwrap());
     assert_eq!(c.values[2], Value::Options(vec![0, 1].into_boxed_slice()));
 }
+
+/// Native code reads values by this layout; it must not drift.
+#[test]
+fn value_layout_is_the_documented_one() {
+    fn tag(v: &Value) -> u8 {
+        unsafe { *(v as *const Value as *const u8) }
+    }
+    fn payload<T: Copy>(v: &Value) -> T {
+        unsafe {
+            *((v as *const Value as *const u8).add(seg_data::PAYLOAD_OFFSET as usize) as *const T)
+        }
+    }
+    assert_eq!(tag(&Value::Missing), seg_data::TAG_MISSING);
+    assert_eq!(tag(&Value::Bool(true)), seg_data::TAG_BOOL);
+    assert_eq!(payload::<u8>(&Value::Bool(true)), 1);
+    assert_eq!(tag(&Value::Int(-5)), seg_data::TAG_INT);
+    assert_eq!(payload::<i64>(&Value::Int(-5)), -5);
+    assert_eq!(payload::<i64>(&Value::Dec(250_000)), 250_000);
+    assert_eq!(tag(&Value::Date(-3)), seg_data::TAG_DATE);
+    assert_eq!(payload::<i32>(&Value::Date(-3)), -3);
+    assert_eq!(payload::<i64>(&Value::DateTime(7)), 7);
+    assert_eq!(tag(&Value::Option(9)), seg_data::TAG_OPTION);
+    assert_eq!(payload::<u32>(&Value::Option(9)), 9);
+    assert_eq!(
+        tag(&Value::Options(vec![1].into_boxed_slice())),
+        seg_data::TAG_OPTIONS
+    );
+    assert_eq!(std::mem::size_of::<Value>(), 24);
+}

@@ -61,6 +61,25 @@ impl<'p> Interpreter<'p> {
             .collect()
     }
 
+    /// The value of one node at the top of a segment (no element in scope). Backends that
+    /// compile part of a segment hand the rest to this.
+    pub fn eval_root(&self, node: &'p Node, profile: &Profile, context: &Context) -> bool {
+        let mut run = Run {
+            program: self.program,
+            profile,
+            context,
+            memo: vec![None; self.program.segments.len()],
+        };
+        run.node(node, None, &mut Tracer::off())
+    }
+
+    /// Membership of one segment, from its decided condition value (active, audience, website).
+    pub fn admits(&self, segment: usize, profile: &Profile) -> bool {
+        let segment = &self.program.segments[segment];
+        let (audience, website) = audience_and_website(segment, profile);
+        segment.active && audience && website
+    }
+
     /// Membership of one segment with the trace of how it was decided.
     pub fn explain(&self, segment: usize, profile: &Profile, context: &Context) -> Trace<'p> {
         let mut run = Run {
@@ -73,6 +92,23 @@ impl<'p> Interpreter<'p> {
         let value = run.member(segment, &mut tracer);
         tracer.finish(value)
     }
+}
+
+/// Whether the profile is of the segment's audience (§8) and on one of its websites.
+fn audience_and_website(segment: &seg_ir::Segment, profile: &Profile) -> (bool, bool) {
+    let audience = match segment.applies_to {
+        Audience::Everyone => true,
+        Audience::Registered => profile.logged_in,
+        Audience::Visitors => !profile.logged_in,
+    };
+    let website = match &segment.websites {
+        None => true,
+        Some(list) => profile
+            .website
+            .as_ref()
+            .is_some_and(|w| list.iter().any(|l| l == w)),
+    };
+    (audience, website)
 }
 
 pub(crate) struct Run<'p, 'a> {
@@ -92,18 +128,7 @@ impl<'p, 'a> Run<'p, 'a> {
         }
         let segment = &self.program.segments[index];
         let profile = self.profile;
-        let audience = match segment.applies_to {
-            Audience::Everyone => true,
-            Audience::Registered => profile.logged_in,
-            Audience::Visitors => !profile.logged_in,
-        };
-        let website = match &segment.websites {
-            None => true,
-            Some(list) => profile
-                .website
-                .as_ref()
-                .is_some_and(|w| list.iter().any(|l| l == w)),
-        };
+        let (audience, website) = audience_and_website(segment, profile);
         tracer.segment(segment, profile, audience, website);
         let value = segment.active && audience && website && self.node(&segment.root, None, tracer);
         self.memo[index] = Some(value);

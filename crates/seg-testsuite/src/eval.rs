@@ -74,6 +74,26 @@ impl Backend for Interpreter {
     }
 }
 
+/// The Cranelift backend (compiled per run; the fixtures are small).
+pub struct Jit;
+
+impl Backend for Jit {
+    fn name(&self) -> &'static str {
+        "jit"
+    }
+
+    fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
+        let context = seg_eval::Context {
+            catalog: &prepared.catalog,
+            interner: &prepared.interner,
+            as_of: prepared.as_of,
+        };
+        let compiled =
+            seg_jit::JitProgram::compile(&prepared.program).expect("the program compiles");
+        compiled.memberships(profile, &context)
+    }
+}
+
 pub fn discover(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {

@@ -1,6 +1,6 @@
 //! Random well-typed segments × random profiles: the generator's output checks clean, loads,
 //! lowers to verified IR, and evaluates without panics; an explained evaluation reaches the
-//! same membership as the plain one. The same strategies drive the backend differential tests.
+//! same membership as the plain one, and the JIT the same memberships as the interpreter.
 
 use proptest::prelude::*;
 use seg_diag::FileId;
@@ -35,9 +35,12 @@ proptest! {
         let as_of = seg_check::values::parse_datetime(gen::AS_OF).unwrap().micros;
         let context = seg_eval::Context { catalog: &catalog, interner: &interner, as_of };
         let interpreter = seg_eval::Interpreter::new(&program);
+        let jit = seg_jit::JitProgram::compile(&program).map_err(TestCaseError::fail)?;
         for profile in loaded {
             let profile = profile.map_err(|e| TestCaseError::fail(format!("generated profile did not load: {e}")))?;
             let members = interpreter.memberships(&profile, &context);
+            let native = jit.memberships(&profile, &context);
+            prop_assert_eq!(&native, &members, "JIT and interpreter differ on {}:\n{}\n{}", profile.id, segments, profiles.join("\n"));
             for (i, member) in members.iter().enumerate() {
                 let trace = interpreter.explain(i, &profile, &context);
                 prop_assert_eq!(trace.value, *member, "segment s{} on {}", i, profile.id);
