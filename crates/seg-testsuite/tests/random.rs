@@ -12,12 +12,14 @@ fn schema() -> seg_schema::Schema {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // 256 cases × 12 segments × 25–44 profiles: about 107,000 segment-profile pairs per run,
+    // each compared between the interpreter, its explained run and the JIT.
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_segments_check_and_evaluate(
-        segments in gen::segments(6),
-        profiles in proptest::collection::vec((0usize..1000).prop_flat_map(gen::profile), 1..8),
+        segments in gen::segments(12),
+        profiles in proptest::collection::vec((0usize..1000).prop_flat_map(gen::profile), 25..45),
     ) {
         let schema = schema();
         let (module, problems) = seg_syntax::parse(FileId(0), &segments);
