@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 /// An interned string.
+#[repr(transparent)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub u32);
 
@@ -49,6 +50,12 @@ impl Interner {
 
     pub fn fold(&self, sym: Sym) -> Sym {
         self.folds[sym.0 as usize]
+    }
+
+    /// The fold of every symbol, indexed by symbol number (what native code reads).
+    pub fn fold_table(&self) -> &[u32] {
+        // SAFETY: `Sym` is `repr(transparent)` over `u32`.
+        unsafe { std::slice::from_raw_parts(self.folds.as_ptr().cast::<u32>(), self.folds.len()) }
     }
 
     pub fn len(&self) -> usize {

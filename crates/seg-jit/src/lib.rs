@@ -1,75 +1,100 @@
-//! The Cranelift backend (first increment): each segment's condition compiled to one native
-//! function over the data layout of `seg-data`.
+//! The Cranelift backend: each segment compiled to one native function over a flat,
+//! `repr(C)` view of the profiles (`frame.rs`), for one profile (a storefront request) or a
+//! batch laid out by columns (a batch refresh).
 //!
-//! What is compiled: the boolean structure (`and`, `or`, `not`, constants, short-circuiting)
-//! and tests of top-level scalar fields (`customer.<attr>`, `cart.<field>`, `logged_in`) on
-//! numbers, decimals, booleans, select options, dates and datetimes: a load of the value's tag
-//! byte and payload and integer compares, no calls. Everything else (strings, multiselects,
-//! relative-time and anniversary tests, collections, aggregates, segment references) is not
-//! compiled yet: the generated code calls back into the reference interpreter for that subtree,
-//! so every segment evaluates exactly as the interpreter does. Later increments move those into
-//! native code (issue 4).
+//! - `codegen.rs` turns a segment's IR into a function that loops over rows and stores each
+//!   row's condition value; every node kind is native code (see its docs for how strings, option
+//!   sets, time windows and aggregates are read). Substring tests and anniversaries call
+//!   [`seg_eval::interpret::test`], the interpreter's own predicate, on the value.
+//! - `frame.rs` lays profiles out for the generated code: column pointers for customer and cart
+//!   slots, flat element arrays with per-row ranges, bounds-checked reads.
+//! - This file compiles a program (segments in dependency order, so `in segment` reads the
+//!   result already computed for the row) and runs it: [`JitProgram::memberships`] for one
+//!   profile, [`JitProgram::batch`] + [`JitProgram::evaluate`] for many. Active, audience and
+//!   website are applied after each segment's function, exactly as the interpreter does.
 //!
 //! Compiled code lives in a [`JitProgram`]; dropping it frees the code's memory.
 
-use cranelift_codegen::ir::{
-    self, condcodes::IntCC, types, AbiParam, BlockArg, InstBuilder, UserFuncName,
-};
+mod codegen;
+mod frame;
+
+use std::sync::OnceLock;
+
+use cranelift_codegen::ir::{types, AbiParam, UserFuncName};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
-use seg_data::{
-    Profile, PAYLOAD_OFFSET, TAG_BOOL, TAG_DATE, TAG_DATETIME, TAG_DEC, TAG_INT, TAG_MISSING,
-    TAG_OPTION,
-};
-use seg_eval::{Context, Interpreter};
-use seg_ir::{Cmp, Load, Node, Pred, Program, TimeBound, Type};
+use seg_data::{Profile, Value};
+use seg_eval::Context;
+use seg_ir::{Audience, Node, Pred, Program};
 
-/// What the generated code receives: pointers to the profile's slots, and the environment the
-/// interpreter fallback needs (opaque to the generated code).
-#[repr(C)]
-struct Frame<'a> {
-    customer: *const seg_data::Value,
-    cart: *const seg_data::Value,
-    logged_in: u64,
-    env: *const Env<'a>,
+use codegen::{Generator, Tables};
+pub use frame::Batch;
+use frame::{Bound, Frame};
+
+/// What helpers called from generated code read (through `Frame::env`).
+pub(crate) struct Env<'a> {
+    context: Context<'a>,
+    preds: &'a [Pred],
 }
 
-const FRAME_CUSTOMER: i32 = 0;
-const FRAME_CART: i32 = 8;
-const FRAME_LOGGED_IN: i32 = 16;
-const VALUE_SIZE: i64 = std::mem::size_of::<seg_data::Value>() as i64;
-const MICROS_PER_DAY: i64 = 86_400_000_000;
-
-struct Env<'a> {
-    interpreter: &'a Interpreter<'a>,
-    profile: &'a Profile,
-    context: &'a Context<'a>,
-    nodes: &'a [*const Node],
+/// The interpreter's predicate on one value, for the tests generated code does not inline
+/// (substrings need the text, anniversaries the calendar).
+extern "C" fn call_test(env: *const Env, value: *const Value, pred: u32) -> u8 {
+    // SAFETY: `env` is the `Env` of the running `JitProgram::run`, alive for the whole call;
+    // `value` is the address of a `Value` in the frame's columns, records, or the static
+    // missing value.
+    let (env, value) = unsafe { (&*env, &*value) };
+    let Some(pred) = env.preds.get(pred as usize) else {
+        return 0;
+    };
+    // A panic must not unwind into generated code.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        seg_eval::interpret::test(pred, value, &env.context)
+    }))
+    .map_or(0, u8::from)
 }
 
-/// Evaluates a node the generated code does not compile, with the interpreter.
-extern "C" fn fallback(frame: *const Frame, node: u32) -> u8 {
-    // SAFETY: `frame` is the frame `JitProgram::memberships` built for this call; it outlives the
-    // call, and its `env` points at an `Env` on that function's stack.
-    let env = unsafe { &*(*frame).env };
-    // SAFETY: the node pointers point into the `Program` the `JitProgram` borrows.
-    let node = unsafe { &*env.nodes[node as usize] };
-    u8::from(env.interpreter.eval_root(node, env.profile, env.context))
-}
+type SegmentFn = unsafe extern "C" fn(*const Frame, u64, u64);
 
-type SegmentFn = unsafe extern "C" fn(*const Frame) -> u8;
+/// The target, built once per process (asking the CPU for its features is not free).
+fn isa() -> Result<OwnedTargetIsa, String> {
+    static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
+    ISA.get_or_init(|| {
+        let mut flags = settings::builder();
+        let verifier = if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        };
+        for (name, value) in [
+            ("use_colocated_libcalls", "false"),
+            ("is_pic", "false"),
+            ("opt_level", "speed"),
+            ("enable_verifier", verifier),
+        ] {
+            flags.set(name, value).map_err(|e| e.to_string())?;
+        }
+        cranelift_native::builder()
+            .map_err(|e| format!("this machine is not supported by Cranelift: {e}"))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+}
 
 /// Native code for every segment of a program.
 pub struct JitProgram<'p> {
     program: &'p Program,
-    interpreter: Interpreter<'p>,
     module: Option<JITModule>,
+    /// By segment index.
     functions: Vec<SegmentFn>,
-    /// The nodes handed to the interpreter, by the index the generated code passes.
-    fallback_nodes: Vec<*const Node>,
+    /// Segment indices, every segment after the segments it refers to.
+    order: Vec<usize>,
+    tables: Tables,
 }
 
 impl Drop for JitProgram<'_> {
@@ -81,35 +106,109 @@ impl Drop for JitProgram<'_> {
     }
 }
 
+/// Every segment's membership for every row of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Memberships {
+    rows: usize,
+    /// Segment-major: `bytes[segment * rows + row]` is 0 or 1.
+    bytes: Vec<u8>,
+}
+
+impl Memberships {
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn get(&self, segment: usize, row: usize) -> bool {
+        self.bytes[segment * self.rows + row] != 0
+    }
+
+    /// One row's memberships, in program order.
+    pub fn row(&self, row: usize) -> Vec<bool> {
+        (0..self.bytes.len() / self.rows.max(1))
+            .map(|segment| self.get(segment, row))
+            .collect()
+    }
+
+    /// How many rows are members of a segment.
+    pub fn count(&self, segment: usize) -> usize {
+        let start = segment * self.rows;
+        self.bytes[start..start + self.rows]
+            .iter()
+            .filter(|&&b| b != 0)
+            .count()
+    }
+}
+
+/// Segments ordered so that every segment comes after those it refers to (`in segment`).
+fn dependency_order(program: &Program) -> Result<Vec<usize>, String> {
+    fn refs(node: &Node, out: &mut Vec<usize>) {
+        match node {
+            Node::Member(i) => out.push(*i as usize),
+            Node::And(items) | Node::Or(items) => items.iter().for_each(|n| refs(n, out)),
+            Node::Not(inner) => refs(inner, out),
+            Node::Quantified { body, .. } | Node::Single { body, .. } => refs(body, out),
+            Node::Aggregate { filter, .. } => refs(filter, out),
+            Node::Const(_) | Node::Test { .. } => {}
+        }
+    }
+    let count = program.segments.len();
+    // 0 = not visited, 1 = on the path, 2 = placed.
+    let mut state = vec![0u8; count];
+    let mut order = Vec::with_capacity(count);
+    for root in 0..count {
+        if state[root] != 0 {
+            continue;
+        }
+        // Iterative depth-first search: (segment, its references, next reference to visit).
+        let mut stack = vec![(root, Vec::new(), 0usize)];
+        state[root] = 1;
+        refs(&program.segments[root].root, &mut stack[0].1);
+        while let Some((segment, children, next)) = stack.last_mut() {
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                match state.get(child) {
+                    None => return Err(format!("segment {segment} refers to no segment {child}")),
+                    Some(1) => return Err("segments refer to each other in a cycle".into()),
+                    Some(2) => {}
+                    _ => {
+                        state[child] = 1;
+                        let mut grandchildren = Vec::new();
+                        refs(&program.segments[child].root, &mut grandchildren);
+                        stack.push((child, grandchildren, 0));
+                    }
+                }
+            } else {
+                state[*segment] = 2;
+                order.push(*segment);
+                stack.pop();
+            }
+        }
+    }
+    Ok(order)
+}
+
 impl<'p> JitProgram<'p> {
     /// Compiles one function per segment (one giant function would make register allocation
     /// blow up).
     pub fn compile(program: &'p Program) -> Result<JitProgram<'p>, String> {
-        let mut flags = settings::builder();
-        for (name, value) in [
-            ("use_colocated_libcalls", "false"),
-            ("is_pic", "false"),
-            ("opt_level", "speed"),
-        ] {
-            flags.set(name, value).map_err(|e| e.to_string())?;
-        }
-        let isa = cranelift_native::builder()
-            .map_err(|e| format!("this machine is not supported by Cranelift: {e}"))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| e.to_string())?;
-        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let options = codegen::options_layout()
+            .ok_or("this Rust build lays out option sets in a way the JIT does not know")?;
+        let order = dependency_order(program)?;
+        let mut module = JITModule::new(JITBuilder::with_isa(isa()?, default_libcall_names()));
         let pointer = module.target_config().pointer_type();
         let mut context = module.make_context();
         let mut builder_context = FunctionBuilderContext::new();
-        let mut fallback_nodes = Vec::new();
+        let mut tables = Tables {
+            customer_width: program.layout.customer as usize,
+            ..Tables::default()
+        };
         let mut ids = Vec::new();
         for (index, segment) in program.segments.iter().enumerate() {
-            context.func.signature.params.push(AbiParam::new(pointer));
-            context
-                .func
-                .signature
-                .returns
-                .push(AbiParam::new(types::I8));
+            let signature = &mut context.func.signature;
+            signature.params.push(AbiParam::new(pointer));
+            signature.params.push(AbiParam::new(types::I64));
+            signature.params.push(AbiParam::new(types::I64));
             let id = module
                 .declare_function(
                     &format!("segment_{index}"),
@@ -123,15 +222,12 @@ impl<'p> JitProgram<'p> {
                 let entry = b.create_block();
                 b.append_block_params_for_function_params(entry);
                 b.switch_to_block(entry);
-                let frame = b.block_params(entry)[0];
-                let mut gen = Generator {
-                    b: &mut b,
-                    frame,
-                    pointer,
-                    fallback_nodes: &mut fallback_nodes,
+                let [frame, start, end] = b.block_params(entry) else {
+                    unreachable!("three parameters")
                 };
-                let result = gen.node(&segment.root);
-                b.ins().return_(&[result]);
+                let (frame, start, end) = (*frame, *start, *end);
+                let mut gen = Generator::new(&mut b, &mut tables, pointer, options, frame);
+                gen.segment(index, &segment.root, start, end);
                 b.seal_all_blocks();
                 b.finalize(module.target_config());
             }
@@ -152,353 +248,89 @@ impl<'p> JitProgram<'p> {
             .collect();
         Ok(JitProgram {
             program,
-            interpreter: Interpreter::new(program),
             module: Some(module),
             functions,
-            fallback_nodes,
+            order,
+            tables,
         })
     }
 
-    /// Membership of every segment, in program order, as the interpreter would answer.
-    ///
-    /// # Panics
-    /// If the profile was not loaded for the schema the program was lowered with (its slot
-    /// counts differ): the generated code trusts them.
+    /// Membership of every segment for one profile, in program order, as the interpreter
+    /// would answer. The profile is read in place.
     pub fn memberships(&self, profile: &Profile, context: &Context) -> Vec<bool> {
-        assert_eq!(
-            profile.customer.len(),
-            self.program.layout.customer as usize,
-            "profile loaded for another schema"
-        );
-        assert_eq!(
-            profile.cart.len(),
-            seg_data::CART_SLOTS,
-            "profile loaded for another model"
-        );
+        let batch = Batch::one(profile, context.catalog, &self.tables);
+        self.run(&batch, context).row(0)
+    }
+
+    /// Lays profiles out by columns for this program (only the slots and collections it
+    /// reads). `context` must be the one the batch is evaluated with.
+    pub fn batch<'a>(&self, profiles: &'a [Profile], context: &Context) -> Batch<'a> {
+        Batch::new(profiles, context.catalog, &self.tables)
+    }
+
+    /// Every segment's membership for every profile of a batch.
+    pub fn evaluate(&self, batch: &Batch, context: &Context) -> Memberships {
+        self.run(batch, context)
+    }
+
+    fn run(&self, batch: &Batch, context: &Context) -> Memberships {
+        let rows = batch.len();
+        let segments = &self.program.segments;
+        let mut bytes = vec![0u8; rows * segments.len()];
+        let base = bytes.as_mut_ptr();
+        // SAFETY (offsets): each segment's array is `rows` bytes inside `bytes`.
+        let results: Vec<*mut u8> = (0..segments.len())
+            .map(|s| unsafe { base.add(s * rows) })
+            .collect();
+        let bound = Bound::new(&self.tables, context);
         let env = Env {
-            interpreter: &self.interpreter,
-            profile,
-            context,
-            nodes: &self.fallback_nodes,
+            context: *context,
+            preds: &self.tables.preds,
         };
-        let frame = Frame {
-            customer: profile.customer.as_ptr(),
-            cart: profile.cart.as_ptr(),
-            logged_in: u64::from(profile.logged_in),
-            env: &env,
-        };
-        self.functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                // SAFETY: the frame's slices hold the slot counts the code was compiled for.
-                self.interpreter.admits(i, profile) && unsafe { f(&frame) } != 0
-            })
-            .collect()
-    }
-}
-
-struct Generator<'b, 'f> {
-    b: &'b mut FunctionBuilder<'f>,
-    frame: ir::Value,
-    pointer: ir::Type,
-    fallback_nodes: &'b mut Vec<*const Node>,
-}
-
-fn int_cc(cmp: Cmp) -> IntCC {
-    match cmp {
-        Cmp::Eq => IntCC::Equal,
-        Cmp::Ne => IntCC::NotEqual,
-        Cmp::Lt => IntCC::SignedLessThan,
-        Cmp::Le => IntCC::SignedLessThanOrEqual,
-        Cmp::Gt => IntCC::SignedGreaterThan,
-        Cmp::Ge => IntCC::SignedGreaterThanOrEqual,
-    }
-}
-
-impl Generator<'_, '_> {
-    fn constant(&mut self, b: bool) -> ir::Value {
-        self.b.ins().iconst(types::I8, i64::from(b))
-    }
-
-    /// The value of a node, as an `i8` that is 0 or 1.
-    fn node(&mut self, node: &Node) -> ir::Value {
-        match node {
-            Node::Const(b) => self.constant(*b),
-            Node::Not(inner) => {
-                let v = self.node(inner);
-                self.b.ins().bxor_imm_u(v, 1)
+        let frame = batch.frame(&bound, context.interner.fold_table(), &results, &env);
+        for &s in &self.order {
+            let segment = &segments[s];
+            if !segment.active || rows == 0 {
+                continue;
             }
-            Node::And(items) => self.short_circuit(items, false),
-            Node::Or(items) => self.short_circuit(items, true),
-            Node::Test {
-                load: load @ (Load::Customer(_) | Load::Cart(_)),
-                ty,
-                pred,
-            } if compiles(*ty, pred) => self.test(*load, *ty, pred),
-            Node::Test {
-                load: Load::LoggedIn,
-                pred,
-                ..
-            } if matches!(pred, Pred::Bool(_) | Pred::IsEmpty | Pred::IsNotEmpty) => {
-                let flag = self.b.ins().load(
-                    types::I64,
-                    ir::MemFlagsData::trusted(),
-                    self.frame,
-                    FRAME_LOGGED_IN,
-                );
-                let flag = self.b.ins().icmp_imm_s(IntCC::NotEqual, flag, 0);
-                match pred {
-                    Pred::Bool(true) | Pred::IsNotEmpty => flag,
-                    Pred::Bool(false) => self.b.ins().bxor_imm_u(flag, 1),
-                    _ => self.constant(false),
-                }
-            }
-            _ => self.call_fallback(node),
-        }
-    }
-
-    /// `and` stops at the first false, `or` at the first true (`stop_on`).
-    fn short_circuit(&mut self, items: &[Node], stop_on: bool) -> ir::Value {
-        if items.is_empty() {
-            return self.constant(!stop_on);
-        }
-        let done = self.b.create_block();
-        self.b.append_block_param(done, types::I8);
-        for item in items {
-            let v = self.node(item);
-            let next = self.b.create_block();
-            let stop = self.constant(stop_on);
-            let stop = [BlockArg::Value(stop)];
-            if stop_on {
-                self.b.ins().brif(v, done, &stop, next, &[]);
-            } else {
-                self.b.ins().brif(v, next, &[], done, &stop);
-            }
-            self.b.switch_to_block(next);
-        }
-        let finish = self.constant(!stop_on);
-        self.b.ins().jump(done, &[BlockArg::Value(finish)]);
-        self.b.switch_to_block(done);
-        self.b.block_params(done)[0]
-    }
-
-    fn call_fallback(&mut self, node: &Node) -> ir::Value {
-        let index = self.fallback_nodes.len() as i64;
-        self.fallback_nodes.push(node as *const Node);
-        let mut signature = ir::Signature::new(self.b.func.signature.call_conv);
-        signature.params.push(AbiParam::new(self.pointer));
-        signature.params.push(AbiParam::new(types::I32));
-        signature.returns.push(AbiParam::new(types::I8));
-        let signature = self.b.import_signature(signature);
-        let callee = self
-            .b
-            .ins()
-            .iconst(self.pointer, fallback as *const () as usize as i64);
-        let index = self.b.ins().iconst(types::I32, index);
-        let call = self
-            .b
-            .ins()
-            .call_indirect(signature, callee, &[self.frame, index]);
-        self.b.inst_results(call)[0]
-    }
-
-    /// The address of the value a top-level load reads.
-    fn address(&mut self, load: Load) -> ir::Value {
-        let (offset, slot) = match load {
-            Load::Customer(slot) => (FRAME_CUSTOMER, slot),
-            Load::Cart(slot) => (FRAME_CART, slot),
-            _ => unreachable!("only top-level slots are compiled"),
-        };
-        let base = self.b.ins().load(
-            self.pointer,
-            ir::MemFlagsData::trusted(),
-            self.frame,
-            offset,
-        );
-        self.b.ins().iadd_imm_s(base, slot as i64 * VALUE_SIZE)
-    }
-
-    fn test(&mut self, load: Load, ty: Type, pred: &Pred) -> ir::Value {
-        let address = self.address(load);
-        let tag = self
-            .b
-            .ins()
-            .load(types::I8, ir::MemFlagsData::trusted(), address, 0);
-        let expected = match ty {
-            Type::Bool => TAG_BOOL,
-            Type::Int => TAG_INT,
-            Type::Dec => TAG_DEC,
-            Type::Date => TAG_DATE,
-            Type::DateTime => TAG_DATETIME,
-            Type::Option => TAG_OPTION,
-            Type::Str | Type::Options => unreachable!("not compiled"),
-        };
-        match pred {
-            Pred::IsEmpty => {
-                return self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::Equal, tag, TAG_MISSING as i64)
-            }
-            Pred::IsNotEmpty => {
-                return self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::NotEqual, tag, TAG_MISSING as i64)
-            }
-            _ => {}
-        }
-        // The payload is read even when the value is missing: it is inside the value either way,
-        // and the tag check below decides.
-        let present = self.b.ins().icmp_imm_s(IntCC::Equal, tag, expected as i64);
-        let holds = match (ty, pred) {
-            (Type::Bool, Pred::Bool(b)) => {
-                let byte = self.b.ins().load(
-                    types::I8,
-                    ir::MemFlagsData::trusted(),
-                    address,
-                    PAYLOAD_OFFSET,
-                );
-                let truth = self.b.ins().icmp_imm_s(IntCC::NotEqual, byte, 0);
-                if *b {
-                    truth
-                } else {
-                    self.b.ins().bxor_imm_u(truth, 1)
-                }
-            }
-            (Type::Int | Type::Dec, _) => {
-                let n = self.b.ins().load(
-                    types::I64,
-                    ir::MemFlagsData::trusted(),
-                    address,
-                    PAYLOAD_OFFSET,
-                );
-                self.numeric(n, pred)
-            }
-            (Type::Option, Pred::OptionIn { options, negated }) => {
-                let o = self.b.ins().load(
-                    types::I32,
-                    ir::MemFlagsData::trusted(),
-                    address,
-                    PAYLOAD_OFFSET,
-                );
-                let any = self.any_equal(o, options.iter().map(|&x| x as i64));
-                if *negated {
-                    self.b.ins().bxor_imm_u(any, 1)
-                } else {
-                    any
-                }
-            }
-            (Type::Date | Type::DateTime, _) => {
-                let raw = if ty == Type::Date {
-                    let d = self.b.ins().load(
-                        types::I32,
-                        ir::MemFlagsData::trusted(),
-                        address,
-                        PAYLOAD_OFFSET,
-                    );
-                    self.b.ins().sextend(types::I64, d)
-                } else {
-                    self.b.ins().load(
-                        types::I64,
-                        ir::MemFlagsData::trusted(),
-                        address,
-                        PAYLOAD_OFFSET,
-                    )
-                };
-                match pred {
-                    Pred::Time(cmp, bound) => self.time_compare(raw, ty, *cmp, *bound),
-                    Pred::TimeBetween(a, b) => {
-                        let low = self.time_compare(raw, ty, Cmp::Ge, *a);
-                        let high = self.time_compare(raw, ty, Cmp::Le, *b);
-                        self.b.ins().band(low, high)
+            // SAFETY: the frame was laid out for this program's tables: every column the code
+            // reads exists, every element range is inside its array, and reads past a record's
+            // end are checked in the code; results arrays hold `rows` bytes each.
+            unsafe { (self.functions[s])(&frame, 0, rows as u64) };
+            // SAFETY: as above; no other reference to this segment's bytes is alive.
+            let out = unsafe { std::slice::from_raw_parts_mut(results[s], rows) };
+            match segment.applies_to {
+                Audience::Everyone => {}
+                Audience::Registered => {
+                    for (o, &l) in out.iter_mut().zip(&batch.logged_in) {
+                        *o &= l;
                     }
-                    _ => unreachable!("not compiled"),
+                }
+                Audience::Visitors => {
+                    for (o, &l) in out.iter_mut().zip(&batch.logged_in) {
+                        *o &= 1 - l;
+                    }
                 }
             }
-            _ => unreachable!("not compiled"),
-        };
-        self.b.ins().band(present, holds)
-    }
-
-    fn numeric(&mut self, n: ir::Value, pred: &Pred) -> ir::Value {
-        match pred {
-            Pred::Num(cmp, c) => {
-                let c = self.b.ins().iconst(types::I64, *c);
-                self.b.ins().icmp(int_cc(*cmp), n, c)
-            }
-            Pred::NumBetween(a, b) => {
-                let low = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, *a);
-                let high = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n, *b);
-                self.b.ins().band(low, high)
-            }
-            Pred::NumIn { values, negated } => {
-                let any = self.any_equal(n, values.iter().copied());
-                if *negated {
-                    self.b.ins().bxor_imm_u(any, 1)
-                } else {
-                    any
+            if let Some(list) = &segment.websites {
+                for (o, profile) in out.iter_mut().zip(batch.profiles) {
+                    let on = profile
+                        .website
+                        .as_ref()
+                        .is_some_and(|w| list.iter().any(|l| l == w));
+                    *o &= u8::from(on);
                 }
             }
-            _ => unreachable!("not compiled"),
         }
-    }
-
-    fn any_equal(&mut self, v: ir::Value, constants: impl Iterator<Item = i64>) -> ir::Value {
-        let mut any = self.constant(false);
-        for c in constants {
-            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, v, c);
-            any = self.b.ins().bor(any, eq);
-        }
-        any
-    }
-
-    /// A date (day number) or datetime (µs) against a day or an instant, as §8 says: a day
-    /// bound compares UTC calendar days, an instant bound instants.
-    fn time_compare(&mut self, raw: ir::Value, ty: Type, cmp: Cmp, bound: TimeBound) -> ir::Value {
-        let (value, constant) = match (ty, bound) {
-            (Type::Date, TimeBound::Day(d)) => (raw, d as i64),
-            (Type::Date, TimeBound::Instant(i)) => {
-                (self.b.ins().imul_imm_s(raw, MICROS_PER_DAY), i)
-            }
-            (_, TimeBound::Day(d)) => (self.floor_day(raw), d as i64),
-            (_, TimeBound::Instant(i)) => (raw, i),
-        };
-        let constant = self.b.ins().iconst(types::I64, constant);
-        self.b.ins().icmp(int_cc(cmp), value, constant)
-    }
-
-    /// ⌊t / one day⌋, rounding towards minus infinity for instants before 1970.
-    fn floor_day(&mut self, t: ir::Value) -> ir::Value {
-        let q = self.b.ins().sdiv_imm_s(t, MICROS_PER_DAY);
-        let r = self.b.ins().srem_imm_s(t, MICROS_PER_DAY);
-        let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, 0);
-        let adjusted = self.b.ins().iadd_imm_s(q, -1);
-        self.b.ins().select(negative, adjusted, q)
-    }
-}
-
-/// Whether a top-level test is compiled (the rest falls back to the interpreter).
-fn compiles(ty: Type, pred: &Pred) -> bool {
-    match (ty, pred) {
-        (Type::Str | Type::Options, _) => false,
-        (_, Pred::IsEmpty | Pred::IsNotEmpty) => true,
-        (Type::Bool, Pred::Bool(_)) => true,
-        (Type::Int | Type::Dec, Pred::Num(..) | Pred::NumBetween(..) | Pred::NumIn { .. }) => true,
-        (Type::Option, Pred::OptionIn { .. }) => true,
-        (Type::Date | Type::DateTime, Pred::Time(..) | Pred::TimeBetween(..)) => true,
-        _ => false,
+        Memberships { rows, bytes }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use seg_ir::{Audience, LayoutShape, Segment};
+    use seg_check::values::MICROS_PER_DAY;
+    use seg_ir::{Cmp, LayoutShape, Load, Segment, TimeBound, Type};
 
     fn program(root: Node) -> Program {
         Program {
@@ -535,7 +367,7 @@ mod tests {
     }
 
     #[test]
-    fn scalar_tests_compile_without_calling_back() {
+    fn scalar_tests_compile_without_helper_calls() {
         let root = Node::And(vec![
             Node::Test {
                 load: Load::Customer(0),
@@ -551,7 +383,8 @@ mod tests {
         let program = program(root);
         assert!(JitProgram::compile(&program)
             .unwrap()
-            .fallback_nodes
+            .tables
+            .preds
             .is_empty());
         use seg_data::Value::*;
         assert!(run(&program, vec![Dec(100), DateTime(-MICROS_PER_DAY)]));

@@ -94,6 +94,37 @@ impl Backend for Jit {
     }
 }
 
+/// The Cranelift backend over a batch: every loaded profile of the fixture laid out by columns
+/// and evaluated in one run; the answer is the row of the profile asked about.
+pub struct JitBatch;
+
+impl Backend for JitBatch {
+    fn name(&self) -> &'static str {
+        "jit-batch"
+    }
+
+    fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
+        let context = seg_eval::Context {
+            catalog: &prepared.catalog,
+            interner: &prepared.interner,
+            as_of: prepared.as_of,
+        };
+        let compiled =
+            seg_jit::JitProgram::compile(&prepared.program).expect("the program compiles");
+        let profiles: Vec<Profile> = prepared
+            .profiles
+            .iter()
+            .filter_map(|p| p.as_ref().ok().cloned())
+            .collect();
+        let row = profiles
+            .iter()
+            .position(|p| p == profile)
+            .expect("the profile is one of the fixture's");
+        let batch = compiled.batch(&profiles, &context);
+        compiled.evaluate(&batch, &context).row(row)
+    }
+}
+
 pub fn discover(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {

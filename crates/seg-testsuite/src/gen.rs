@@ -468,14 +468,20 @@ fn collection_condition() -> BoxedStrategy<String> {
                 "sum(orders.grand_total",
                 "avg(orders.grand_total",
                 "min(orders.total_qty",
+                "max(orders.total_qty",
+                "avg(orders.total_qty",
                 "max(ordered_products.qty",
+                "min(ordered_products.qty",
+                "count(ordered_products",
                 "sum(orders.items.qty",
+                "min(cart_items.price",
                 "avg(cart_items.product.price"
             ]),
             window(),
             proptest::option::of(element_condition("orders")),
             pick(&[">=", "<", "is", "is not"]),
-            0i64..400
+            // Small constants meet quantities and counts; large ones meet totals.
+            prop_oneof![0i64..7, 0i64..400]
         )
             .prop_map(|(head, w, filter, op, n)| {
                 // Filters read order fields only where the collection is orders.

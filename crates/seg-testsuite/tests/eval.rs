@@ -3,12 +3,12 @@
 //! fixture.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use seg_testsuite::eval::{discover, prepare, run, Backend, Interpreter, Jit};
+use seg_testsuite::eval::{discover, prepare, run, Backend, Interpreter, Jit, JitBatch};
 use seg_testsuite::repo_root;
 use std::sync::Arc;
 
 fn backends() -> Vec<Arc<dyn Backend>> {
-    vec![Arc::new(Interpreter), Arc::new(Jit)]
+    vec![Arc::new(Interpreter), Arc::new(Jit), Arc::new(JitBatch)]
 }
 
 fn main() {

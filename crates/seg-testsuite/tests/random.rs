@@ -1,6 +1,7 @@
 //! Random well-typed segments × random profiles: the generator's output checks clean, loads,
 //! lowers to verified IR, and evaluates without panics; an explained evaluation reaches the
-//! same membership as the plain one, and the JIT the same memberships as the interpreter.
+//! same membership as the plain one, and the JIT the same memberships as the interpreter, both
+//! one profile at a time and over all of a case's profiles as one columnar batch.
 
 use proptest::prelude::*;
 use seg_diag::FileId;
@@ -38,13 +39,20 @@ proptest! {
         let context = seg_eval::Context { catalog: &catalog, interner: &interner, as_of };
         let interpreter = seg_eval::Interpreter::new(&program);
         let jit = seg_jit::JitProgram::compile(&program).map_err(TestCaseError::fail)?;
-        for profile in loaded {
-            let profile = profile.map_err(|e| TestCaseError::fail(format!("generated profile did not load: {e}")))?;
-            let members = interpreter.memberships(&profile, &context);
-            let native = jit.memberships(&profile, &context);
+        let loaded = loaded
+            .into_iter()
+            .map(|p| p.map_err(|e| TestCaseError::fail(format!("generated profile did not load: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The same profiles as one columnar batch.
+        let batch = jit.batch(&loaded, &context);
+        let batched = jit.evaluate(&batch, &context);
+        for (row, profile) in loaded.iter().enumerate() {
+            let members = interpreter.memberships(profile, &context);
+            prop_assert_eq!(&batched.row(row), &members, "JIT batch and interpreter differ on {}:\n{}\n{}", profile.id, segments, profiles.join("\n"));
+            let native = jit.memberships(profile, &context);
             prop_assert_eq!(&native, &members, "JIT and interpreter differ on {}:\n{}\n{}", profile.id, segments, profiles.join("\n"));
             for (i, member) in members.iter().enumerate() {
-                let trace = interpreter.explain(i, &profile, &context);
+                let trace = interpreter.explain(i, profile, &context);
                 prop_assert_eq!(trace.value, *member, "segment s{} on {}", i, profile.id);
             }
         }

@@ -1,0 +1,380 @@
+//! What generated code reads: a `repr(C)` [`Frame`] of column pointers and flat element arrays,
+//! built over profiles without copying their values ([`Frame`] for one profile) or as columns
+//! ([`Batch`] for many).
+//!
+//! Layout, in the words the code generator uses:
+//! - a scalar of the customer (or cart) at `slot` for row `r` is the [`Value`] at
+//!   `customer[slot] + r * VALUE_SIZE`: `customer` is a table of one column pointer per slot.
+//!   For one profile the "column" is the profile's own slot (row 0); for a batch it is a copied
+//!   column of the slots the program reads (the slots it does not read are never dereferenced).
+//! - a collection at the top level is, for row `r`, the elements `offsets[r]..offsets[r + 1]` of
+//!   a flat [`Elem`] array ([`RootView`], one per [`Collection::ROOT`] entry).
+//! - an element points at its record's slots with their count, so every read is bounds-checked
+//!   in generated code (a slot past the end reads as missing), and at its catalog product's.
+//! - an order's lines are `items[items_start..items_end]`; its addresses are indices (plus one,
+//!   zero for none) into `order_addresses`.
+
+use std::mem::{size_of, MaybeUninit};
+
+use seg_data::{Catalog, Profile, Record, Value};
+use seg_ir::Collection;
+
+use crate::codegen::Tables;
+use crate::Env;
+
+/// One element of a collection, as generated code reads it.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct Elem {
+    pub values: *const Value,
+    pub len: u64,
+    /// The catalog product's values, or null (then `product_len` is 0).
+    pub product: *const Value,
+    pub product_len: u64,
+    /// For an order: its lines in [`Frame::items`].
+    pub items_start: u64,
+    pub items_end: u64,
+    /// For an order: index + 1 of its billing/shipping address in
+    /// [`Frame::order_addresses`], 0 for none.
+    pub billing: u64,
+    pub shipping: u64,
+}
+
+pub(crate) const ELEM_VALUES: i32 = 0;
+pub(crate) const ELEM_LEN: i32 = 8;
+pub(crate) const ELEM_PRODUCT: i32 = 16;
+pub(crate) const ELEM_PRODUCT_LEN: i32 = 24;
+pub(crate) const ELEM_ITEMS_START: i32 = 32;
+pub(crate) const ELEM_ITEMS_END: i32 = 40;
+pub(crate) const ELEM_BILLING: i32 = 48;
+pub(crate) const ELEM_SHIPPING: i32 = 56;
+pub(crate) const ELEM_SIZE: i64 = size_of::<Elem>() as i64;
+
+/// A top-level collection: element ranges per row over a flat element array.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct RootView {
+    pub offsets: *const u64,
+    pub elems: *const Elem,
+}
+
+pub(crate) const ROOT_OFFSETS: i32 = 0;
+pub(crate) const ROOT_ELEMS: i32 = 8;
+pub(crate) const ROOT_SIZE: i64 = size_of::<RootView>() as i64;
+
+/// Everything a segment function reads, for rows `0..rows`.
+#[repr(C)]
+pub(crate) struct Frame {
+    pub customer: *const *const Value,
+    pub cart: *const *const Value,
+    pub logged_in: *const u8,
+    pub roots: *const RootView,
+    pub items: *const Elem,
+    pub order_addresses: *const Elem,
+    /// The data interner's folds, by symbol.
+    pub folds: *const u32,
+    pub folds_len: u64,
+    /// The program's folded string constants as symbols of the data's interner.
+    pub strings: *const u32,
+    /// The program's as-of-derived instants and days.
+    pub times: *const i64,
+    /// One output byte array per segment, indexed by row.
+    pub results: *const *mut u8,
+    /// The `Env` of the run (opaque to generated code, passed to helpers).
+    pub env: *const (),
+}
+
+pub(crate) const FRAME_CUSTOMER: i32 = 0;
+pub(crate) const FRAME_CART: i32 = 8;
+pub(crate) const FRAME_LOGGED_IN: i32 = 16;
+pub(crate) const FRAME_ROOTS: i32 = 24;
+pub(crate) const FRAME_ITEMS: i32 = 32;
+pub(crate) const FRAME_ORDER_ADDRESSES: i32 = 40;
+pub(crate) const FRAME_FOLDS: i32 = 48;
+pub(crate) const FRAME_FOLDS_LEN: i32 = 56;
+pub(crate) const FRAME_STRINGS: i32 = 64;
+pub(crate) const FRAME_TIMES: i32 = 72;
+pub(crate) const FRAME_RESULTS: i32 = 80;
+pub(crate) const FRAME_ENV: i32 = 88;
+
+pub(crate) const VALUE_SIZE: i64 = size_of::<Value>() as i64;
+
+/// What a slot past a record's end, or a product that is not in the catalog, reads as.
+pub(crate) static MISSING: Value = Value::Missing;
+/// The fold of a symbol the interner does not know (never equal to a constant's symbol).
+pub(crate) static NO_FOLD: u32 = u32::MAX;
+/// The symbol of a constant no data string folds to.
+pub(crate) const UNSEEN: u32 = u32::MAX - 1;
+
+/// A value copied into a column: its bytes, never dropped (the profile still owns any heap
+/// data it points to, and outlives the column).
+#[repr(C, align(8))]
+#[derive(Clone, Copy)]
+struct RawValue(MaybeUninit<[u8; size_of::<Value>()]>);
+
+impl RawValue {
+    fn of(value: &Value) -> RawValue {
+        // SAFETY: reading a value's bytes as `MaybeUninit` bytes is always allowed (padding
+        // included); the copy is never used as a `Value` by Rust code, only read by generated
+        // code while the profiles it came from are borrowed.
+        RawValue(unsafe { std::ptr::read(value as *const Value as *const _) })
+    }
+}
+
+/// The flat element arrays of the collections a program reads.
+#[derive(Default)]
+struct Elements {
+    /// Per [`Collection::ROOT`] entry: row offsets and elements (empty when unused).
+    roots: Vec<(Vec<u64>, Vec<Elem>)>,
+    items: Vec<Elem>,
+    order_addresses: Vec<Elem>,
+}
+
+fn elem(record: &Record, catalog: &Catalog) -> Elem {
+    let product = record
+        .product
+        .and_then(|id| catalog.products.get(id.0 as usize))
+        .map(|p| &p.values[..]);
+    Elem {
+        values: record.values.as_ptr(),
+        len: record.values.len() as u64,
+        product: product.map_or(std::ptr::null(), |p| p.as_ptr()),
+        product_len: product.map_or(0, |p| p.len() as u64),
+        items_start: 0,
+        items_end: 0,
+        billing: 0,
+        shipping: 0,
+    }
+}
+
+impl Elements {
+    fn new(tables: &Tables) -> Elements {
+        let mut roots = Vec::with_capacity(Collection::ROOT.len());
+        for used in tables.roots {
+            roots.push(if used {
+                (vec![0], Vec::new())
+            } else {
+                (Vec::new(), Vec::new())
+            });
+        }
+        Elements {
+            roots,
+            ..Elements::default()
+        }
+    }
+
+    /// Appends one profile's elements (one row) for every used collection.
+    fn push(&mut self, profile: &Profile, catalog: &Catalog, tables: &Tables) {
+        // Orders first: their lines and addresses go to the shared arrays, and the profile's
+        // lines are contiguous there (what `ordered_products` ranges over).
+        let mut orders = Vec::new();
+        if tables.orders {
+            for order in &profile.orders {
+                let items_start = self.items.len() as u64;
+                self.items
+                    .extend(order.items.iter().map(|line| elem(line, catalog)));
+                let mut address = |a: &Option<Record>| match a {
+                    Some(record) => {
+                        self.order_addresses.push(elem(record, catalog));
+                        self.order_addresses.len() as u64
+                    }
+                    None => 0,
+                };
+                let billing = address(&order.billing_address);
+                let shipping = address(&order.shipping_address);
+                orders.push(Elem {
+                    items_start,
+                    items_end: self.items.len() as u64,
+                    billing,
+                    shipping,
+                    ..elem(&order.record, catalog)
+                });
+            }
+        }
+        let lines_end = self.items.len() as u64;
+        for (index, collection) in Collection::ROOT.into_iter().enumerate() {
+            if !tables.roots[index] {
+                continue;
+            }
+            let (offsets, elems) = &mut self.roots[index];
+            let records = |list: &[Record], elems: &mut Vec<Elem>| {
+                elems.extend(list.iter().map(|r| elem(r, catalog)));
+            };
+            match collection {
+                Collection::Addresses => records(&profile.addresses, elems),
+                Collection::BillingAddress | Collection::ShippingAddress => {
+                    let index = if collection == Collection::BillingAddress {
+                        profile.default_billing
+                    } else {
+                        profile.default_shipping
+                    };
+                    if let Some(record) = index.and_then(|i| profile.addresses.get(i)) {
+                        elems.push(elem(record, catalog));
+                    }
+                }
+                Collection::CartItems => records(&profile.cart_items, elems),
+                Collection::WishlistItems => records(&profile.wishlist_items, elems),
+                Collection::ViewedProducts => records(&profile.viewed_products, elems),
+                Collection::Orders => elems.extend_from_slice(&orders),
+                Collection::OrderedProducts => {
+                    // Ranges into `items`, not into this array.
+                    offsets.push(lines_end);
+                    continue;
+                }
+                Collection::OrderItems
+                | Collection::OrderBillingAddress
+                | Collection::OrderShippingAddress => unreachable!("not a root collection"),
+            }
+            offsets.push(elems.len() as u64);
+        }
+    }
+
+    fn views(&self) -> Vec<RootView> {
+        Collection::ROOT
+            .into_iter()
+            .zip(&self.roots)
+            .map(|(collection, (offsets, elems))| RootView {
+                offsets: offsets.as_ptr(),
+                elems: if collection == Collection::OrderedProducts {
+                    self.items.as_ptr()
+                } else {
+                    elems.as_ptr()
+                },
+            })
+            .collect()
+    }
+}
+
+/// The per-data parts of a frame: constants resolved in the data's interner, and times derived
+/// from the evaluation instant.
+pub(crate) struct Bound {
+    pub strings: Vec<u32>,
+    pub times: Vec<i64>,
+}
+
+impl Bound {
+    pub fn new(tables: &Tables, context: &seg_eval::Context) -> Bound {
+        Bound {
+            strings: tables
+                .strings
+                .iter()
+                .map(|s| context.interner.get(s).map_or(UNSEEN, |sym| sym.0))
+                .collect(),
+            times: tables
+                .times
+                .iter()
+                .map(|t| t.value(context.as_of))
+                .collect(),
+        }
+    }
+}
+
+/// Profiles laid out for a program: copied columns of the scalar slots it reads, flat arrays
+/// of the collections it walks. Build once, evaluate with [`crate::JitProgram::evaluate`].
+pub struct Batch<'a> {
+    pub(crate) rows: usize,
+    pub(crate) profiles: &'a [Profile],
+    columns: Vec<Vec<RawValue>>,
+    pub(crate) customer: Vec<*const Value>,
+    pub(crate) cart: Vec<*const Value>,
+    pub(crate) logged_in: Vec<u8>,
+    elements: Elements,
+    roots: Vec<RootView>,
+}
+
+impl<'a> Batch<'a> {
+    pub(crate) fn new(profiles: &'a [Profile], catalog: &Catalog, tables: &Tables) -> Batch<'a> {
+        let rows = profiles.len();
+        let mut columns = Vec::new();
+        let mut column_of = |slot: u32, pick: &dyn Fn(&Profile) -> &[Value]| {
+            let column: Vec<RawValue> = profiles
+                .iter()
+                .map(|p| RawValue::of(pick(p).get(slot as usize).unwrap_or(&MISSING)))
+                .collect();
+            columns.push(column);
+            columns.last().unwrap().as_ptr() as *const Value
+        };
+        let mut customer = vec![std::ptr::null(); tables.customer_width];
+        for &slot in &tables.customer_slots {
+            customer[slot as usize] = column_of(slot, &|p| &p.customer);
+        }
+        let mut cart = vec![std::ptr::null(); seg_data::CART_SLOTS];
+        for &slot in &tables.cart_slots {
+            cart[slot as usize] = column_of(slot, &|p| &p.cart);
+        }
+        let mut elements = Elements::new(tables);
+        for profile in profiles {
+            elements.push(profile, catalog, tables);
+        }
+        let roots = elements.views();
+        Batch {
+            rows,
+            profiles,
+            columns,
+            customer,
+            cart,
+            logged_in: profiles.iter().map(|p| u8::from(p.logged_in)).collect(),
+            elements,
+            roots,
+        }
+    }
+
+    /// One profile, read in place: the column pointers point at its own slots.
+    pub(crate) fn one(profile: &'a Profile, catalog: &Catalog, tables: &Tables) -> Batch<'a> {
+        let slot_of = |values: &[Value], slot: usize| -> *const Value {
+            values.get(slot).unwrap_or(&MISSING)
+        };
+        let customer = (0..tables.customer_width)
+            .map(|slot| slot_of(&profile.customer, slot))
+            .collect();
+        let cart = (0..seg_data::CART_SLOTS)
+            .map(|slot| slot_of(&profile.cart, slot))
+            .collect();
+        let mut elements = Elements::new(tables);
+        elements.push(profile, catalog, tables);
+        let roots = elements.views();
+        Batch {
+            rows: 1,
+            profiles: std::slice::from_ref(profile),
+            columns: Vec::new(),
+            customer,
+            cart,
+            logged_in: vec![u8::from(profile.logged_in)],
+            elements,
+            roots,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The frame for one run; `results` holds one row-indexed byte array per segment.
+    pub(crate) fn frame(
+        &self,
+        bound: &Bound,
+        folds: &[u32],
+        results: &[*mut u8],
+        env: &Env,
+    ) -> Frame {
+        let _ = &self.columns;
+        Frame {
+            customer: self.customer.as_ptr(),
+            cart: self.cart.as_ptr(),
+            logged_in: self.logged_in.as_ptr(),
+            roots: self.roots.as_ptr(),
+            items: self.elements.items.as_ptr(),
+            order_addresses: self.elements.order_addresses.as_ptr(),
+            folds: folds.as_ptr(),
+            folds_len: folds.len() as u64,
+            strings: bound.strings.as_ptr(),
+            times: bound.times.as_ptr(),
+            results: results.as_ptr(),
+            env: (env as *const Env).cast(),
+        }
+    }
+}
