@@ -48,7 +48,9 @@ enum Command {
         /// The evaluation instant (RFC 3339 with a zone); default: now.
         #[arg(long)]
         as_of: Option<String>,
-        #[arg(long, value_enum, default_value_t = eval::Engine::Interp)]
+        /// jit: native code, profiles in columnar batches (the default); interp: the reference
+        /// interpreter, profile by profile. Both give identical answers.
+        #[arg(long, value_enum, default_value_t = eval::Engine::Jit)]
         engine: eval::Engine,
         /// Add each segment's condition tree with the values it read.
         #[arg(long)]

@@ -416,3 +416,48 @@ fn the_jit_engine_answers_like_the_interpreter_on_the_examples() {
     assert_eq!(interp.lines().count(), 7);
     assert_eq!(run("jit"), interp);
 }
+
+/// More profiles than one JIT batch holds (16,384), with bad records among them: the default
+/// engine (JIT, optimised tier, several batches) writes exactly what the interpreter writes.
+#[test]
+fn batches_across_chunk_boundaries_answer_like_the_interpreter() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let examples = std::fs::read_to_string(root.join("examples/profiles.ndjson")).unwrap();
+    let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+    let dir = std::env::temp_dir().join(format!("seg-cli-batches-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut input = String::new();
+    for i in 0..20_000 {
+        if i % 4_999 == 17 {
+            input.push_str("{\"id\": \"broken\", \"cart\": {\"subtotal\": \"abc\"}}\n");
+        } else {
+            input.push_str(lines[i % lines.len()]);
+            input.push('\n');
+        }
+    }
+    let profiles = dir.join("profiles.ndjson");
+    std::fs::write(&profiles, input).unwrap();
+    let run = |engine: Option<&str>| {
+        let mut args = vec!["eval", "--as-of", "2026-11-28T12:00:00Z"];
+        if let Some(engine) = engine {
+            args.extend(["--engine", engine]);
+        }
+        let profiles = profiles.to_str().unwrap();
+        args.extend(["--profiles", profiles, "examples/segments"]);
+        let out = seg(&args, &root);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "bad records make the exit code 1"
+        );
+        text(&out.stdout)
+    };
+    let interp = run(Some("interp"));
+    assert_eq!(interp.lines().count(), 20_000);
+    assert_eq!(
+        interp.lines().filter(|l| l.contains("\"error\"")).count(),
+        4
+    );
+    assert_eq!(run(None), interp);
+    std::fs::remove_dir_all(&dir).ok();
+}

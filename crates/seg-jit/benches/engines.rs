@@ -1,8 +1,20 @@
-//! Interpreter and JIT side by side on the same programs and profiles, in one run:
-//! `cargo bench -p seg-jit --bench engines`. Per-iteration times are for all profiles; divide by
-//! profiles × segments for ns per profile-segment. Compile time per program is measured too.
+//! The interpreter, the JIT and a hand-written Rust floor side by side, in one run, on the same
+//! segments and profiles: `cargo bench -p seg-jit --bench engines`.
+//!
+//! Workloads (divan reports time per iteration; the names say what one iteration is):
+//! - `one_profile`: the five-condition segment on one profile in cache (a storefront request);
+//! - `hundred_segments`: 100 segments on one profile;
+//! - `batch_1m`: one five-condition segment over 1,000,000 profiles — the JIT over a columnar
+//!   [`seg_jit::Batch`] (built beforehand; `batch_build` reports that cost), the floor over the
+//!   same columns, the interpreter profile by profile;
+//! - `history`: a history-heavy segment (orders with windows and aggregates) over 100,000
+//!   profiles;
+//! - `compile`: compiling one five-condition segment (and 100 segments).
+//!
+//! Peer engines (CEL, evalexpr, rhai, zen-expression, JSONLogic) are in `crates/seg-bench`, behind
+//! a feature, so the default build never compiles them.
 
-use seg_data::{Catalog, Interner, Profile};
+use seg_data::{Catalog, Interner, Profile, Value};
 use seg_diag::FileId;
 use seg_eval::{Context, Interpreter};
 use seg_jit::JitProgram;
@@ -12,11 +24,10 @@ fn main() {
 }
 
 const SCHEMA: &str = include_str!("../../../tests/check/schema.json");
-const AS_OF: i64 = 1_795_867_200_000_000;
-const PROFILES: usize = 100_000;
+const AS_OF: i64 = 1_795_867_200_000_000; // 2026-11-28T12:00:00Z
 
-/// Five conditions on scalar fields: fully compiled to native code.
-const SCALAR: &str = r#"segment scalar {
+/// Five conditions on the customer and the cart.
+const FIVE: &str = r#"segment five {
   applies_to registered
   all {
     customer.group in ["VIP", "Wholesale"]
@@ -27,15 +38,15 @@ const SCALAR: &str = r#"segment scalar {
   }
 }"#;
 
-/// Five conditions of which two read collections: those call back into the interpreter.
-const MIXED: &str = r#"segment mixed {
+/// Orders with windows and aggregates, lines with quantities, and a string test.
+const HISTORY: &str = r#"segment history {
   applies_to registered
   all {
-    customer.group in ["VIP", "Wholesale"]
-    any addresses { city is "Seoul" }
-    cart.subtotal >= 100
     count(orders within last 365 days where { status is "complete" }) >= 2
-    customer.newsletter_subscribed is true
+    sum(orders.grand_total within last 180 days where { status in ["complete", "closed"] }) >= 100
+    any ordered_products within last 90 days { qty >= 2 }
+    avg(orders.grand_total) > 50
+    any addresses { city is "Seoul" }
   }
 }"#;
 
@@ -46,80 +57,312 @@ struct Setup {
     catalog: Catalog,
 }
 
-fn setup(segment: &str) -> Setup {
-    let (schema, _) = seg_schema::parse_schema(FileId(1), SCHEMA);
-    let (module, _) = seg_syntax::parse(FileId(0), segment);
-    let checked = seg_check::check(&[(FileId(0), &module)], &schema);
+impl Setup {
+    fn context(&self) -> Context<'_> {
+        Context {
+            catalog: &self.catalog,
+            interner: &self.interner,
+            as_of: AS_OF,
+        }
+    }
+}
+
+fn program(text: &str, schema: &seg_schema::Schema) -> seg_ir::Program {
+    let (module, _) = seg_syntax::parse(FileId(0), text);
+    let checked = seg_check::check(&[(FileId(0), &module)], schema);
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let program = seg_ir::lower(&checked.program, &schema);
-    let groups = ["VIP", "General", "Wholesale", "Retailer"];
-    let text: String = (1..=PROFILES)
+    seg_ir::lower(&checked.program, schema)
+}
+
+fn schema() -> seg_schema::Schema {
+    seg_schema::parse_schema(FileId(1), SCHEMA).0
+}
+
+/// A hundred segments: the five-condition one with varied constants.
+fn hundred() -> String {
+    let groups = ["VIP", "Wholesale", "General", "Retailer"];
+    (0..100)
         .map(|i| {
+            FIVE.replace("segment five", &format!("segment s{i}"))
+                .replace("\"Wholesale\"", &format!("\"{}\"", groups[i % 4]))
+                .replace(">= 100", &format!(">= {}", 50 + i))
+                + "\n"
+        })
+        .collect()
+}
+
+/// `distinct` deterministic profiles of varied shape, repeated up to `count`.
+fn profiles(
+    count: usize,
+    distinct: usize,
+    schema: &seg_schema::Schema,
+    interner: &mut Interner,
+) -> Vec<Profile> {
+    let groups = ["VIP", "General", "Wholesale", "Retailer"];
+    let statuses = ["complete", "closed", "canceled", "pending"];
+    let cities = ["Seoul", "Busan", "SEOUL", "Daegu"];
+    let text: String = (1..=distinct)
+        .map(|i| {
+            let orders: Vec<String> = (0..i % 6)
+                .map(|k| {
+                    format!(
+                        r#"{{"status": "{}", "created_at": "2026-{:02}-{:02}T10:00:00Z", "grand_total": "{}.50", "items": [{{"sku": "S{k}", "qty": {}}}, {{"sku": "T{k}", "qty": 1}}]}}"#,
+                        statuses[(i + k) % 4],
+                        1 + (i + k) % 11,
+                        1 + (i * 7 + k) % 28,
+                        20 + (i * 13 + k * 31) % 200,
+                        (i + k) % 4
+                    )
+                })
+                .collect();
             format!(
-                r#"{{"id": "c{i}", "logged_in": {}, "customer": {{"group": "{}", "newsletter_subscribed": {}, "reward_points": {}, "created_at": "2026-0{}-10T10:00:00Z"}}, "addresses": [{{"city": "{}"}}], "cart": {{"subtotal": "{}.00"}}, "orders": [{{"status": "complete", "created_at": "2026-03-01T00:00:00Z"}}, {{"status": "complete", "created_at": "2026-05-01T00:00:00Z"}}]}}"#,
+                r#"{{"id": "c{i}", "logged_in": {}, "customer": {{"group": "{}", "newsletter_subscribed": {}, "reward_points": {}, "created_at": "2026-0{}-10T10:00:00Z", "email": "c{i}@example.com"}}, "addresses": [{{"city": "{}"}}], "cart": {{"subtotal": "{}.00"}}, "orders": [{}]}}"#,
                 i % 7 != 0,
                 groups[i % 4],
                 i % 3 != 0,
                 (i * 53) % 6000,
                 1 + i % 9,
-                if i % 2 == 0 { "Seoul" } else { "Busan" },
-                (i * 37) % 300
+                cities[i % 4],
+                (i * 37) % 300,
+                orders.join(", ")
             ) + "\n"
         })
         .collect();
-    let mut interner = Interner::new();
     let catalog = Catalog::default();
-    let profiles = seg_data::load::load_profiles(&text, &schema, &catalog, &mut interner)
+    let loaded: Vec<Profile> = seg_data::load::load_profiles(&text, schema, &catalog, interner)
         .into_iter()
         .map(|p| p.unwrap())
         .collect();
+    (0..count).map(|i| loaded[i % distinct].clone()).collect()
+}
+
+fn setup(segments: &str, count: usize) -> Setup {
+    let schema = schema();
+    let program = program(segments, &schema);
+    let mut interner = Interner::new();
+    let profiles = profiles(count, count.min(50_000), &schema, &mut interner);
     Setup {
         program,
         profiles,
         interner,
-        catalog,
+        catalog: Catalog::default(),
     }
 }
 
-fn context(s: &Setup) -> Context<'_> {
-    Context {
-        catalog: &s.catalog,
-        interner: &s.interner,
-        as_of: AS_OF,
+/// The hand-written floor for FIVE over the batch's columns: the same values, the same
+/// semantics, written directly in Rust (slots resolved by hand from the schema).
+mod floor {
+    use super::*;
+
+    pub struct Columns {
+        pub group: Vec<Value>,
+        pub subtotal: Vec<Value>,
+        pub points: Vec<Value>,
+        pub created: Vec<Value>,
+        pub newsletter: Vec<Value>,
+        pub logged_in: Vec<bool>,
+    }
+
+    pub fn columns(profiles: &[Profile]) -> Columns {
+        // Schema order: email, group, gender, dob, created_at, newsletter_subscribed,
+        // store_credit, reward_points, …; cart: subtotal is slot 0.
+        let column = |slot: usize| profiles.iter().map(|p| p.customer[slot].clone()).collect();
+        Columns {
+            group: column(1),
+            created: column(4),
+            newsletter: column(5),
+            points: column(7),
+            subtotal: profiles.iter().map(|p| p.cart[0].clone()).collect(),
+            logged_in: profiles.iter().map(|p| p.logged_in).collect(),
+        }
+    }
+
+    /// `group in [VIP (3), Wholesale (1)]`, subtotal ≥ 100.0000, 100 ≤ points ≤ 5000,
+    /// created day < 2026-06-01 (day 20605), newsletter true, registered.
+    pub fn count(c: &Columns) -> usize {
+        const JUNE_FIRST: i64 = 20_605;
+        let mut n = 0;
+        for i in 0..c.group.len() {
+            let hit = c.logged_in[i]
+                && matches!(c.group[i], Value::Option(1 | 3))
+                && matches!(c.subtotal[i], Value::Dec(s) if s >= 1_000_000)
+                && matches!(c.points[i], Value::Int(p) if (100..=5000).contains(&p))
+                && matches!(c.created[i], Value::DateTime(t) if t.div_euclid(86_400_000_000) < JUNE_FIRST)
+                && matches!(c.newsletter[i], Value::Bool(true));
+            n += usize::from(hit);
+        }
+        n
     }
 }
 
-#[divan::bench(args = ["scalar", "mixed"], sample_count = 10)]
-fn interpreter(bencher: divan::Bencher, which: &str) {
-    let s = setup(if which == "scalar" { SCALAR } else { MIXED });
-    let interpreter = Interpreter::new(&s.program);
-    let context = context(&s);
-    bencher.bench_local(|| {
-        s.profiles
+#[divan::bench_group(sample_count = 200)]
+mod one_profile {
+    use super::*;
+
+    #[divan::bench]
+    fn interpreter(bencher: divan::Bencher) {
+        let s = setup(FIVE, 1);
+        let interpreter = Interpreter::new(&s.program);
+        let context = s.context();
+        bencher.bench_local(|| interpreter.memberships(divan::black_box(&s.profiles[0]), &context));
+    }
+
+    #[divan::bench]
+    fn jit(bencher: divan::Bencher) {
+        let s = setup(FIVE, 1);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        bencher.bench_local(|| jit.memberships(divan::black_box(&s.profiles[0]), &context));
+    }
+}
+
+#[divan::bench_group(sample_count = 100)]
+mod hundred_segments {
+    use super::*;
+
+    #[divan::bench]
+    fn interpreter(bencher: divan::Bencher) {
+        let s = setup(&hundred(), 1);
+        let interpreter = Interpreter::new(&s.program);
+        let context = s.context();
+        bencher.bench_local(|| interpreter.memberships(divan::black_box(&s.profiles[0]), &context));
+    }
+
+    #[divan::bench]
+    fn jit(bencher: divan::Bencher) {
+        let s = setup(&hundred(), 1);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        bencher.bench_local(|| jit.memberships(divan::black_box(&s.profiles[0]), &context));
+    }
+}
+
+const MILLION: usize = 1_000_000;
+
+#[divan::bench_group(sample_count = 5, sample_size = 1)]
+mod batch_1m {
+    use super::*;
+
+    #[divan::bench]
+    fn floor(bencher: divan::Bencher) {
+        let s = setup(FIVE, MILLION);
+        let columns = floor::columns(&s.profiles);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        let batch = jit.batch(&s.profiles, &context);
+        assert_eq!(
+            floor::count(&columns),
+            jit.evaluate(&batch, &context).count(0)
+        );
+        bencher.bench_local(|| floor::count(divan::black_box(&columns)));
+    }
+
+    #[divan::bench]
+    fn jit(bencher: divan::Bencher) {
+        let s = setup(FIVE, MILLION);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        let batch = jit.batch(&s.profiles, &context);
+        bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
+    }
+
+    #[divan::bench]
+    fn jit_profile_by_profile(bencher: divan::Bencher) {
+        let s = setup(FIVE, MILLION);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        bencher.bench_local(|| {
+            s.profiles
+                .iter()
+                .filter(|p| jit.memberships(p, &context)[0])
+                .count()
+        });
+    }
+
+    #[divan::bench]
+    fn interpreter(bencher: divan::Bencher) {
+        let s = setup(FIVE, MILLION);
+        let interpreter = Interpreter::new(&s.program);
+        let context = s.context();
+        bencher.bench_local(|| {
+            s.profiles
+                .iter()
+                .filter(|p| interpreter.memberships(p, &context)[0])
+                .count()
+        });
+    }
+
+    #[divan::bench]
+    fn batch_build(bencher: divan::Bencher) {
+        let s = setup(FIVE, MILLION);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        bencher.bench_local(|| jit.batch(&s.profiles, &context).len());
+    }
+}
+
+const HISTORY_PROFILES: usize = 100_000;
+
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod history {
+    use super::*;
+
+    #[divan::bench]
+    fn interpreter(bencher: divan::Bencher) {
+        let s = setup(HISTORY, HISTORY_PROFILES);
+        let interpreter = Interpreter::new(&s.program);
+        let context = s.context();
+        bencher.bench_local(|| {
+            s.profiles
+                .iter()
+                .filter(|p| interpreter.memberships(p, &context)[0])
+                .count()
+        });
+    }
+
+    #[divan::bench]
+    fn jit_batch(bencher: divan::Bencher) {
+        let s = setup(HISTORY, HISTORY_PROFILES);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        let batch = jit.batch(&s.profiles, &context);
+        let interpreter = Interpreter::new(&s.program);
+        let expected = s
+            .profiles
             .iter()
             .filter(|p| interpreter.memberships(p, &context)[0])
-            .count()
-    });
+            .count();
+        assert_eq!(jit.evaluate(&batch, &context).count(0), expected);
+        bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
+    }
+
+    #[divan::bench]
+    fn jit_profile_by_profile(bencher: divan::Bencher) {
+        let s = setup(HISTORY, HISTORY_PROFILES);
+        let jit = JitProgram::compile(&s.program).unwrap();
+        let context = s.context();
+        bencher.bench_local(|| {
+            s.profiles
+                .iter()
+                .filter(|p| jit.memberships(p, &context)[0])
+                .count()
+        });
+    }
 }
 
-#[divan::bench(args = ["scalar", "mixed"], sample_count = 10)]
-fn jit(bencher: divan::Bencher, which: &str) {
-    let s = setup(if which == "scalar" { SCALAR } else { MIXED });
-    let jit = JitProgram::compile(&s.program).unwrap();
-    let context = context(&s);
-    bencher.bench_local(|| {
-        s.profiles
-            .iter()
-            .filter(|p| jit.memberships(p, &context)[0])
-            .count()
-    });
-}
+#[divan::bench_group(sample_count = 200)]
+mod compile {
+    use super::*;
 
-#[divan::bench(args = ["scalar", "mixed"])]
-fn compile(bencher: divan::Bencher, which: &str) {
-    let (schema, _) = seg_schema::parse_schema(FileId(1), SCHEMA);
-    let (module, _) = seg_syntax::parse(FileId(0), if which == "scalar" { SCALAR } else { MIXED });
-    let checked = seg_check::check(&[(FileId(0), &module)], &schema);
-    let program = seg_ir::lower(&checked.program, &schema);
-    bencher.bench_local(|| JitProgram::compile(&program).unwrap());
+    #[divan::bench]
+    fn five_conditions(bencher: divan::Bencher) {
+        let program = program(FIVE, &schema());
+        bencher.bench_local(|| JitProgram::compile(&program).unwrap());
+    }
+
+    #[divan::bench(sample_count = 20)]
+    fn hundred_segments(bencher: divan::Bencher) {
+        let program = program(&hundred(), &schema());
+        bencher.bench_local(|| JitProgram::compile(&program).unwrap());
+    }
 }

@@ -133,6 +133,95 @@ pub(crate) struct Generator<'a, 'f> {
     frame: ir::Value,
     row: Variable,
     helper: Option<SigRef>,
+    /// Frame fields and column pointers loaded once in the entry block (they do not change
+    /// during a call), and the current row's byte offsets into columns and offset arrays.
+    fields: Vec<(i32, ir::Value)>,
+    columns: Vec<((i32, u32), ir::Value)>,
+    row_offsets: Option<(ir::Value, ir::Value)>,
+}
+
+/// The frame fields and (table, slot) columns a node reads, so they can be loaded once.
+fn frame_needs(node: &Node, fields: &mut BTreeSet<i32>, columns: &mut BTreeSet<(i32, u32)>) {
+    let pred_needs = |pred: &Pred, fields: &mut BTreeSet<i32>| match pred {
+        Pred::StrEq { .. } | Pred::StrIn { .. } => {
+            fields.extend([FRAME_FOLDS, FRAME_FOLDS_LEN, FRAME_STRINGS]);
+        }
+        Pred::StrContains { .. }
+        | Pred::StrStartsWith(_)
+        | Pred::StrEndsWith(_)
+        | Pred::AnniversaryWithin { .. } => {
+            fields.insert(FRAME_ENV);
+        }
+        Pred::WithinLast { .. } | Pred::MoreThanAgo { .. } => {
+            fields.insert(FRAME_TIMES);
+        }
+        _ => {}
+    };
+    let collection_needs = |c: Collection, window: Option<Window>, fields: &mut BTreeSet<i32>| {
+        fields.insert(match c {
+            Collection::OrderItems => FRAME_ITEMS,
+            Collection::OrderBillingAddress | Collection::OrderShippingAddress => {
+                FRAME_ORDER_ADDRESSES
+            }
+            _ => FRAME_ROOTS,
+        });
+        if let Some(Window::WithinLast { .. }) = window {
+            fields.insert(FRAME_TIMES);
+        }
+    };
+    match node {
+        Node::Const(_) => {}
+        Node::And(items) | Node::Or(items) => {
+            for item in items {
+                frame_needs(item, fields, columns);
+            }
+        }
+        Node::Not(inner) => frame_needs(inner, fields, columns),
+        Node::Member(_) => {
+            fields.insert(FRAME_RESULTS);
+        }
+        Node::Test { load, pred, .. } => {
+            match load {
+                Load::Customer(slot) => {
+                    fields.insert(FRAME_CUSTOMER);
+                    columns.insert((FRAME_CUSTOMER, *slot));
+                }
+                Load::Cart(slot) => {
+                    fields.insert(FRAME_CART);
+                    columns.insert((FRAME_CART, *slot));
+                }
+                Load::LoggedIn => {
+                    fields.insert(FRAME_LOGGED_IN);
+                }
+                Load::Element(_) | Load::Product(_) => {}
+            }
+            pred_needs(pred, fields);
+        }
+        Node::Quantified {
+            collection,
+            window,
+            body,
+            ..
+        } => {
+            collection_needs(*collection, *window, fields);
+            frame_needs(body, fields, columns);
+        }
+        Node::Single { collection, body } => {
+            collection_needs(*collection, None, fields);
+            frame_needs(body, fields, columns);
+        }
+        Node::Aggregate {
+            collection,
+            window,
+            filter,
+            pred,
+            ..
+        } => {
+            collection_needs(*collection, *window, fields);
+            frame_needs(filter, fields, columns);
+            pred_needs(pred, fields);
+        }
+    }
 }
 
 impl<'a, 'f> Generator<'a, 'f> {
@@ -152,12 +241,31 @@ impl<'a, 'f> Generator<'a, 'f> {
             frame,
             row,
             helper: None,
+            fields: Vec::new(),
+            columns: Vec::new(),
+            row_offsets: None,
         }
     }
 
     /// The whole function body: for each row in `start..end`, store the root's value at
     /// `results[segment][row]`.
     pub fn segment(&mut self, segment: usize, root: &Node, start: ir::Value, end: ir::Value) {
+        // Everything invariant over the rows is loaded here, in the entry block.
+        let mut fields = BTreeSet::from([FRAME_RESULTS]);
+        let mut columns = BTreeSet::new();
+        frame_needs(root, &mut fields, &mut columns);
+        for field in fields {
+            let value = self.frame_load(field);
+            self.fields.push((field, value));
+        }
+        for (table, slot) in columns {
+            let base = self.frame_load(table);
+            let column = self
+                .b
+                .ins()
+                .load(self.pointer, fixed(), base, (slot as i64 * 8) as i32);
+            self.columns.push(((table, slot), column));
+        }
         let results = self.frame_load(FRAME_RESULTS);
         let out = self
             .b
@@ -173,6 +281,10 @@ impl<'a, 'f> Generator<'a, 'f> {
         let more = self.b.ins().icmp(IntCC::UnsignedLessThan, row, end);
         self.b.ins().brif(more, body, &[], exit, &[]);
         self.b.switch_to_block(body);
+        let row = self.b.use_var(self.row);
+        let row_value = self.b.ins().imul_imm_s(row, VALUE_SIZE);
+        let row_offset = self.b.ins().imul_imm_s(row, 8);
+        self.row_offsets = Some((row_value, row_offset));
         let value = self.node(root, None);
         let row = self.b.use_var(self.row);
         let at = self.b.ins().iadd(out, row);
@@ -193,7 +305,24 @@ impl<'a, 'f> Generator<'a, 'f> {
     }
 
     fn frame_load(&mut self, offset: i32) -> ir::Value {
+        if let Some(&(_, value)) = self.fields.iter().find(|(f, _)| *f == offset) {
+            return value;
+        }
         self.b.ins().load(self.pointer, fixed(), self.frame, offset)
+    }
+
+    /// The current row's offset into value columns (`row × VALUE_SIZE`) and into `u64`
+    /// arrays (`row × 8`), computed once per row.
+    fn row_offsets(&mut self) -> (ir::Value, ir::Value) {
+        match self.row_offsets {
+            Some(offsets) => offsets,
+            None => {
+                let row = self.b.use_var(self.row);
+                let value = self.b.ins().imul_imm_s(row, VALUE_SIZE);
+                let offset = self.b.ins().imul_imm_s(row, 8);
+                (value, offset)
+            }
+        }
     }
 
     /// The value of a node, as an `i8` that is 0 or 1.
@@ -773,8 +902,7 @@ impl<'a, 'f> Generator<'a, 'f> {
                 roots,
                 (view + ROOT_ELEMS as i64) as i32,
             );
-            let row = self.b.use_var(self.row);
-            let at = self.b.ins().imul_imm_s(row, 8);
+            let (_, at) = self.row_offsets();
             let at = self.b.ins().iadd(offsets, at);
             let start = self.b.ins().load(types::I64, data(), at, 0);
             let end = self.b.ins().load(types::I64, data(), at, 8);

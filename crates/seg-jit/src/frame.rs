@@ -14,6 +14,7 @@
 //! - an order's lines are `items[items_start..items_end]`; its addresses are indices (plus one,
 //!   zero for none) into `order_addresses`.
 
+use std::marker::PhantomData;
 use std::mem::{size_of, MaybeUninit};
 
 use seg_data::{Catalog, Profile, Record, Value};
@@ -148,19 +149,19 @@ fn elem(record: &Record, catalog: &Catalog) -> Elem {
 }
 
 impl Elements {
-    fn new(tables: &Tables) -> Elements {
-        let mut roots = Vec::with_capacity(Collection::ROOT.len());
-        for used in tables.roots {
-            roots.push(if used {
-                (vec![0], Vec::new())
-            } else {
-                (Vec::new(), Vec::new())
-            });
+    /// Empties every array, keeping its memory, ready for row 0.
+    fn reset(&mut self, tables: &Tables) {
+        self.roots
+            .resize_with(Collection::ROOT.len(), Default::default);
+        for ((offsets, elems), used) in self.roots.iter_mut().zip(tables.roots) {
+            offsets.clear();
+            elems.clear();
+            if used {
+                offsets.push(0);
+            }
         }
-        Elements {
-            roots,
-            ..Elements::default()
-        }
+        self.items.clear();
+        self.order_addresses.clear();
     }
 
     /// Appends one profile's elements (one row) for every used collection.
@@ -229,62 +230,143 @@ impl Elements {
         }
     }
 
-    fn views(&self) -> Vec<RootView> {
-        Collection::ROOT
-            .into_iter()
-            .zip(&self.roots)
-            .map(|(collection, (offsets, elems))| RootView {
+    fn views(&self, out: &mut Vec<RootView>) {
+        out.clear();
+        out.extend(Collection::ROOT.into_iter().zip(&self.roots).map(
+            |(collection, (offsets, elems))| RootView {
                 offsets: offsets.as_ptr(),
                 elems: if collection == Collection::OrderedProducts {
                     self.items.as_ptr()
                 } else {
                     elems.as_ptr()
                 },
-            })
-            .collect()
+            },
+        ));
     }
 }
 
 /// The per-data parts of a frame: constants resolved in the data's interner, and times derived
 /// from the evaluation instant.
+#[derive(Default)]
 pub(crate) struct Bound {
     pub strings: Vec<u32>,
     pub times: Vec<i64>,
 }
 
 impl Bound {
-    pub fn new(tables: &Tables, context: &seg_eval::Context) -> Bound {
-        Bound {
-            strings: tables
+    /// Resolves the tables for a context (reusing this one's memory).
+    pub fn fill(&mut self, tables: &Tables, context: &seg_eval::Context) {
+        self.strings.clear();
+        self.strings.extend(
+            tables
                 .strings
                 .iter()
-                .map(|s| context.interner.get(s).map_or(UNSEEN, |sym| sym.0))
-                .collect(),
-            times: tables
-                .times
-                .iter()
-                .map(|t| t.value(context.as_of))
-                .collect(),
+                .map(|s| context.interner.get(s).map_or(UNSEEN, |sym| sym.0)),
+        );
+        self.times.clear();
+        self.times
+            .extend(tables.times.iter().map(|t| t.value(context.as_of)));
+    }
+}
+
+/// Rows laid out for generated code: column pointers, flat element arrays, the audience flags.
+/// It holds raw pointers into profiles (and a batch's columns) without their lifetimes: a
+/// [`Batch`] ties them to its profiles; [`crate::JitProgram::memberships`] refills one for each
+/// call (keeping its memory) and uses it only during the call.
+pub(crate) struct Layout {
+    pub rows: usize,
+    profiles: *const Profile,
+    customer: Vec<*const Value>,
+    cart: Vec<*const Value>,
+    pub logged_in: Vec<u8>,
+    elements: Elements,
+    roots: Vec<RootView>,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout {
+            rows: 0,
+            profiles: std::ptr::null(),
+            customer: Vec::new(),
+            cart: Vec::new(),
+            logged_in: Vec::new(),
+            elements: Elements::default(),
+            roots: Vec::new(),
+        }
+    }
+}
+
+impl Layout {
+    /// One profile, read in place: the column pointers point at its own slots.
+    pub fn fill_one(&mut self, profile: &Profile, catalog: &Catalog, tables: &Tables) {
+        let slot_of = |values: &[Value], slot: u32| -> *const Value {
+            values.get(slot as usize).unwrap_or(&MISSING)
+        };
+        self.rows = 1;
+        self.profiles = profile;
+        // Only the slots the code reads are pointed at; the others stay null, never read.
+        self.customer
+            .resize(tables.customer_width, std::ptr::null());
+        for &slot in &tables.customer_slots {
+            self.customer[slot as usize] = slot_of(&profile.customer, slot);
+        }
+        self.cart.resize(seg_data::CART_SLOTS, std::ptr::null());
+        for &slot in &tables.cart_slots {
+            self.cart[slot as usize] = slot_of(&profile.cart, slot);
+        }
+        self.logged_in.clear();
+        self.logged_in.push(u8::from(profile.logged_in));
+        if tables.roots.contains(&true) {
+            self.elements.reset(tables);
+            self.elements.push(profile, catalog, tables);
+            self.elements.views(&mut self.roots);
+        }
+    }
+
+    /// The profiles the rows are, for the website test.
+    ///
+    /// # Safety
+    /// The profiles the layout was filled from must still be alive and unchanged.
+    pub unsafe fn profiles(&self) -> &[Profile] {
+        if self.rows == 0 {
+            return &[];
+        }
+        // SAFETY: the caller guarantees the profiles are alive; `rows` of them were given.
+        unsafe { std::slice::from_raw_parts(self.profiles, self.rows) }
+    }
+
+    /// The frame for one run; `results` holds one row-indexed byte array per segment.
+    pub fn frame(&self, bound: &Bound, folds: &[u32], results: &[*mut u8], env: &Env) -> Frame {
+        Frame {
+            customer: self.customer.as_ptr(),
+            cart: self.cart.as_ptr(),
+            logged_in: self.logged_in.as_ptr(),
+            roots: self.roots.as_ptr(),
+            items: self.elements.items.as_ptr(),
+            order_addresses: self.elements.order_addresses.as_ptr(),
+            folds: folds.as_ptr(),
+            folds_len: folds.len() as u64,
+            strings: bound.strings.as_ptr(),
+            times: bound.times.as_ptr(),
+            results: results.as_ptr(),
+            env: (env as *const Env).cast(),
         }
     }
 }
 
 /// Profiles laid out for a program: copied columns of the scalar slots it reads, flat arrays
-/// of the collections it walks. Build once, evaluate with [`crate::JitProgram::evaluate`].
+/// of the collections it walks. Build once with [`crate::JitProgram::batch`], evaluate with
+/// [`crate::JitProgram::evaluate`].
 pub struct Batch<'a> {
-    pub(crate) rows: usize,
-    pub(crate) profiles: &'a [Profile],
-    columns: Vec<Vec<RawValue>>,
-    pub(crate) customer: Vec<*const Value>,
-    pub(crate) cart: Vec<*const Value>,
-    pub(crate) logged_in: Vec<u8>,
-    elements: Elements,
-    roots: Vec<RootView>,
+    pub(crate) layout: Layout,
+    /// The copied columns the layout's pointers point into.
+    _columns: Vec<Vec<RawValue>>,
+    _profiles: PhantomData<&'a [Profile]>,
 }
 
 impl<'a> Batch<'a> {
     pub(crate) fn new(profiles: &'a [Profile], catalog: &Catalog, tables: &Tables) -> Batch<'a> {
-        let rows = profiles.len();
         let mut columns = Vec::new();
         let mut column_of = |slot: u32, pick: &dyn Fn(&Profile) -> &[Value]| {
             let column: Vec<RawValue> = profiles
@@ -302,79 +384,33 @@ impl<'a> Batch<'a> {
         for &slot in &tables.cart_slots {
             cart[slot as usize] = column_of(slot, &|p| &p.cart);
         }
-        let mut elements = Elements::new(tables);
+        let mut elements = Elements::default();
+        elements.reset(tables);
         for profile in profiles {
             elements.push(profile, catalog, tables);
         }
-        let roots = elements.views();
+        let mut roots = Vec::new();
+        elements.views(&mut roots);
         Batch {
-            rows,
-            profiles,
-            columns,
-            customer,
-            cart,
-            logged_in: profiles.iter().map(|p| u8::from(p.logged_in)).collect(),
-            elements,
-            roots,
-        }
-    }
-
-    /// One profile, read in place: the column pointers point at its own slots.
-    pub(crate) fn one(profile: &'a Profile, catalog: &Catalog, tables: &Tables) -> Batch<'a> {
-        let slot_of = |values: &[Value], slot: usize| -> *const Value {
-            values.get(slot).unwrap_or(&MISSING)
-        };
-        let customer = (0..tables.customer_width)
-            .map(|slot| slot_of(&profile.customer, slot))
-            .collect();
-        let cart = (0..seg_data::CART_SLOTS)
-            .map(|slot| slot_of(&profile.cart, slot))
-            .collect();
-        let mut elements = Elements::new(tables);
-        elements.push(profile, catalog, tables);
-        let roots = elements.views();
-        Batch {
-            rows: 1,
-            profiles: std::slice::from_ref(profile),
-            columns: Vec::new(),
-            customer,
-            cart,
-            logged_in: vec![u8::from(profile.logged_in)],
-            elements,
-            roots,
+            layout: Layout {
+                rows: profiles.len(),
+                profiles: profiles.as_ptr(),
+                customer,
+                cart,
+                logged_in: profiles.iter().map(|p| u8::from(p.logged_in)).collect(),
+                elements,
+                roots,
+            },
+            _columns: columns,
+            _profiles: PhantomData,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.rows
+        self.layout.rows
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
-    /// The frame for one run; `results` holds one row-indexed byte array per segment.
-    pub(crate) fn frame(
-        &self,
-        bound: &Bound,
-        folds: &[u32],
-        results: &[*mut u8],
-        env: &Env,
-    ) -> Frame {
-        let _ = &self.columns;
-        Frame {
-            customer: self.customer.as_ptr(),
-            cart: self.cart.as_ptr(),
-            logged_in: self.logged_in.as_ptr(),
-            roots: self.roots.as_ptr(),
-            items: self.elements.items.as_ptr(),
-            order_addresses: self.elements.order_addresses.as_ptr(),
-            folds: folds.as_ptr(),
-            folds_len: folds.len() as u64,
-            strings: bound.strings.as_ptr(),
-            times: bound.times.as_ptr(),
-            results: results.as_ptr(),
-            env: (env as *const Env).cast(),
-        }
+        self.layout.rows == 0
     }
 }

@@ -18,6 +18,7 @@
 mod codegen;
 mod frame;
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use cranelift_codegen::ir::{types, AbiParam, UserFuncName};
@@ -33,7 +34,7 @@ use seg_ir::{Audience, Node, Pred, Program};
 
 use codegen::{Generator, Tables};
 pub use frame::Batch;
-use frame::{Bound, Frame};
+use frame::{Bound, Frame, Layout};
 
 /// What helpers called from generated code read (through `Frame::env`).
 pub(crate) struct Env<'a> {
@@ -60,10 +61,29 @@ extern "C" fn call_test(env: *const Env, value: *const Value, pred: u32) -> u8 {
 
 type SegmentFn = unsafe extern "C" fn(*const Frame, u64, u64);
 
-/// The target, built once per process (asking the CPU for its features is not free).
-fn isa() -> Result<OwnedTargetIsa, String> {
-    static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
-    ISA.get_or_init(|| {
+/// How much work Cranelift puts into the code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tier {
+    /// No optimisation passes and the single-pass register allocator: the fastest compile
+    /// (for one-off programs and storefront requests).
+    #[default]
+    Fast,
+    /// Cranelift's optimiser (e-graphs) and its backtracking register allocator: better code
+    /// for collections and aggregates, for a refresh over many profiles where compiling a few
+    /// hundred microseconds longer per segment is repaid.
+    Optimized,
+}
+
+/// The target for a tier, built once per process (asking the CPU for its features is not
+/// free).
+fn isa(tier: Tier) -> Result<OwnedTargetIsa, String> {
+    static FAST: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
+    static OPTIMIZED: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
+    let (cell, opt_level, regalloc) = match tier {
+        Tier::Fast => (&FAST, "none", "single_pass"),
+        Tier::Optimized => (&OPTIMIZED, "speed", "backtracking"),
+    };
+    cell.get_or_init(|| {
         let mut flags = settings::builder();
         let verifier = if cfg!(debug_assertions) {
             "true"
@@ -73,7 +93,8 @@ fn isa() -> Result<OwnedTargetIsa, String> {
         for (name, value) in [
             ("use_colocated_libcalls", "false"),
             ("is_pic", "false"),
-            ("opt_level", "speed"),
+            ("opt_level", opt_level),
+            ("regalloc_algorithm", regalloc),
             ("enable_verifier", verifier),
         ] {
             flags.set(name, value).map_err(|e| e.to_string())?;
@@ -95,6 +116,17 @@ pub struct JitProgram<'p> {
     /// Segment indices, every segment after the segments it refers to.
     order: Vec<usize>,
     tables: Tables,
+    /// Memory reused by one-profile calls (a storefront request allocates only its answer).
+    scratch: RefCell<Scratch>,
+}
+
+/// What a run needs besides the layout's profiles, kept between calls for its memory.
+#[derive(Default)]
+struct Scratch {
+    layout: Layout,
+    bound: Bound,
+    bytes: Vec<u8>,
+    results: Vec<*mut u8>,
 }
 
 impl Drop for JitProgram<'_> {
@@ -189,13 +221,18 @@ fn dependency_order(program: &Program) -> Result<Vec<usize>, String> {
 }
 
 impl<'p> JitProgram<'p> {
-    /// Compiles one function per segment (one giant function would make register allocation
-    /// blow up).
+    /// Compiles one function per segment, quickly ([`Tier::Fast`]).
     pub fn compile(program: &'p Program) -> Result<JitProgram<'p>, String> {
+        JitProgram::compile_with(program, Tier::Fast)
+    }
+
+    /// Compiles one function per segment (one giant function would make register allocation
+    /// blow up) at the given tier.
+    pub fn compile_with(program: &'p Program, tier: Tier) -> Result<JitProgram<'p>, String> {
         let options = codegen::options_layout()
             .ok_or("this Rust build lays out option sets in a way the JIT does not know")?;
         let order = dependency_order(program)?;
-        let mut module = JITModule::new(JITBuilder::with_isa(isa()?, default_libcall_names()));
+        let mut module = JITModule::new(JITBuilder::with_isa(isa(tier)?, default_libcall_names()));
         let pointer = module.target_config().pointer_type();
         let mut context = module.make_context();
         let mut builder_context = FunctionBuilderContext::new();
@@ -252,14 +289,29 @@ impl<'p> JitProgram<'p> {
             functions,
             order,
             tables,
+            scratch: RefCell::default(),
         })
     }
 
     /// Membership of every segment for one profile, in program order, as the interpreter
     /// would answer. The profile is read in place.
     pub fn memberships(&self, profile: &Profile, context: &Context) -> Vec<bool> {
-        let batch = Batch::one(profile, context.catalog, &self.tables);
-        self.run(&batch, context).row(0)
+        let mut fresh = None;
+        let mut borrowed = self.scratch.try_borrow_mut();
+        let scratch = match &mut borrowed {
+            Ok(scratch) => &mut **scratch,
+            Err(_) => fresh.insert(Scratch::default()),
+        };
+        let Scratch {
+            layout,
+            bound,
+            bytes,
+            results,
+        } = scratch;
+        layout.fill_one(profile, context.catalog, &self.tables);
+        bound.fill(&self.tables, context);
+        self.run(layout, bound, bytes, results, context);
+        bytes.iter().map(|&b| b != 0).collect()
     }
 
     /// Lays profiles out by columns for this program (only the slots and collections it
@@ -270,24 +322,40 @@ impl<'p> JitProgram<'p> {
 
     /// Every segment's membership for every profile of a batch.
     pub fn evaluate(&self, batch: &Batch, context: &Context) -> Memberships {
-        self.run(batch, context)
+        let mut bound = Bound::default();
+        bound.fill(&self.tables, context);
+        let mut bytes = Vec::new();
+        self.run(&batch.layout, &bound, &mut bytes, &mut Vec::new(), context);
+        Memberships {
+            rows: batch.len(),
+            bytes,
+        }
     }
 
-    fn run(&self, batch: &Batch, context: &Context) -> Memberships {
-        let rows = batch.len();
+    /// Runs every segment over the layout's rows; `bytes` receives the results, segment-major.
+    fn run(
+        &self,
+        layout: &Layout,
+        bound: &Bound,
+        bytes: &mut Vec<u8>,
+        results: &mut Vec<*mut u8>,
+        context: &Context,
+    ) {
+        let rows = layout.rows;
         let segments = &self.program.segments;
-        let mut bytes = vec![0u8; rows * segments.len()];
+        bytes.clear();
+        bytes.resize(rows * segments.len(), 0);
         let base = bytes.as_mut_ptr();
+        results.clear();
         // SAFETY (offsets): each segment's array is `rows` bytes inside `bytes`.
-        let results: Vec<*mut u8> = (0..segments.len())
-            .map(|s| unsafe { base.add(s * rows) })
-            .collect();
-        let bound = Bound::new(&self.tables, context);
+        results.extend((0..segments.len()).map(|s| unsafe { base.add(s * rows) }));
         let env = Env {
             context: *context,
             preds: &self.tables.preds,
         };
-        let frame = batch.frame(&bound, context.interner.fold_table(), &results, &env);
+        let frame = layout.frame(bound, context.interner.fold_table(), results, &env);
+        // SAFETY: the layout was filled from profiles borrowed by the caller for this call.
+        let profiles = unsafe { layout.profiles() };
         for &s in &self.order {
             let segment = &segments[s];
             if !segment.active || rows == 0 {
@@ -302,18 +370,18 @@ impl<'p> JitProgram<'p> {
             match segment.applies_to {
                 Audience::Everyone => {}
                 Audience::Registered => {
-                    for (o, &l) in out.iter_mut().zip(&batch.logged_in) {
+                    for (o, &l) in out.iter_mut().zip(&layout.logged_in) {
                         *o &= l;
                     }
                 }
                 Audience::Visitors => {
-                    for (o, &l) in out.iter_mut().zip(&batch.logged_in) {
+                    for (o, &l) in out.iter_mut().zip(&layout.logged_in) {
                         *o &= 1 - l;
                     }
                 }
             }
             if let Some(list) = &segment.websites {
-                for (o, profile) in out.iter_mut().zip(batch.profiles) {
+                for (o, profile) in out.iter_mut().zip(profiles) {
                     let on = profile
                         .website
                         .as_ref()
@@ -322,7 +390,6 @@ impl<'p> JitProgram<'p> {
                 }
             }
         }
-        Memberships { rows, bytes }
     }
 }
 

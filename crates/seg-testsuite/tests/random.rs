@@ -1,7 +1,8 @@
 //! Random well-typed segments × random profiles: the generator's output checks clean, loads,
 //! lowers to verified IR, and evaluates without panics; an explained evaluation reaches the
 //! same membership as the plain one, and the JIT the same memberships as the interpreter, both
-//! one profile at a time and over all of a case's profiles as one columnar batch.
+//! one profile at a time (fast tier) and over all of a case's profiles as one columnar batch
+//! (optimised tier).
 
 use proptest::prelude::*;
 use seg_diag::FileId;
@@ -43,9 +44,11 @@ proptest! {
             .into_iter()
             .map(|p| p.map_err(|e| TestCaseError::fail(format!("generated profile did not load: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
-        // The same profiles as one columnar batch.
-        let batch = jit.batch(&loaded, &context);
-        let batched = jit.evaluate(&batch, &context);
+        // The same profiles as one columnar batch, through the optimised tier.
+        let optimized = seg_jit::JitProgram::compile_with(&program, seg_jit::Tier::Optimized)
+            .map_err(TestCaseError::fail)?;
+        let batch = optimized.batch(&loaded, &context);
+        let batched = optimized.evaluate(&batch, &context);
         for (row, profile) in loaded.iter().enumerate() {
             let members = interpreter.memberships(profile, &context);
             prop_assert_eq!(&batched.row(row), &members, "JIT batch and interpreter differ on {}:\n{}\n{}", profile.id, segments, profiles.join("\n"));
