@@ -9,7 +9,9 @@
 //!   same columns, the interpreter profile by profile;
 //! - `history`: a history-heavy segment (orders with windows and aggregates) over 100,000
 //!   profiles;
-//! - `compile`: compiling one five-condition segment (and 100 segments).
+//! - `compile`: compiling one five-condition segment (and 100 segments, and the history one).
+//!
+//! JIT entries with an argument run both tiers (`fast`, `optimized`).
 //!
 //! Peer engines (CEL, evalexpr, rhai, zen-expression, JSONLogic) are in `crates/seg-bench`, behind
 //! a feature, so the default build never compiles them.
@@ -17,7 +19,17 @@
 use seg_data::{Catalog, Interner, Profile, Value};
 use seg_diag::FileId;
 use seg_eval::{Context, Interpreter};
-use seg_jit::JitProgram;
+use seg_jit::{JitProgram, Tier};
+
+const TIERS: [&str; 2] = ["fast", "optimized"];
+
+fn tier(name: &str) -> Tier {
+    if name == "fast" {
+        Tier::Fast
+    } else {
+        Tier::Optimized
+    }
+}
 
 fn main() {
     divan::main();
@@ -257,10 +269,10 @@ mod batch_1m {
         bencher.bench_local(|| floor::count(divan::black_box(&columns)));
     }
 
-    #[divan::bench]
-    fn jit(bencher: divan::Bencher) {
+    #[divan::bench(args = TIERS)]
+    fn jit(bencher: divan::Bencher, tier_name: &str) {
         let s = setup(FIVE, MILLION);
-        let jit = JitProgram::compile(&s.program).unwrap();
+        let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
         let context = s.context();
         let batch = jit.batch(&s.profiles, &context);
         bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
@@ -320,10 +332,10 @@ mod history {
         });
     }
 
-    #[divan::bench]
-    fn jit_batch(bencher: divan::Bencher) {
+    #[divan::bench(args = TIERS)]
+    fn jit_batch(bencher: divan::Bencher, tier_name: &str) {
         let s = setup(HISTORY, HISTORY_PROFILES);
-        let jit = JitProgram::compile(&s.program).unwrap();
+        let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
         let context = s.context();
         let batch = jit.batch(&s.profiles, &context);
         let interpreter = Interpreter::new(&s.program);
@@ -354,15 +366,24 @@ mod history {
 mod compile {
     use super::*;
 
-    #[divan::bench]
-    fn five_conditions(bencher: divan::Bencher) {
+    #[divan::bench(args = TIERS)]
+    fn five_conditions(bencher: divan::Bencher, tier_name: &str) {
         let program = program(FIVE, &schema());
-        bencher.bench_local(|| JitProgram::compile(&program).unwrap());
+        let tier = tier(tier_name);
+        bencher.bench_local(|| JitProgram::compile_with(&program, tier).unwrap());
     }
 
-    #[divan::bench(sample_count = 20)]
-    fn hundred_segments(bencher: divan::Bencher) {
+    #[divan::bench(args = TIERS, sample_count = 20)]
+    fn hundred_segments(bencher: divan::Bencher, tier_name: &str) {
         let program = program(&hundred(), &schema());
-        bencher.bench_local(|| JitProgram::compile(&program).unwrap());
+        let tier = tier(tier_name);
+        bencher.bench_local(|| JitProgram::compile_with(&program, tier).unwrap());
+    }
+
+    #[divan::bench(args = TIERS, sample_count = 50)]
+    fn history(bencher: divan::Bencher, tier_name: &str) {
+        let program = program(HISTORY, &schema());
+        let tier = tier(tier_name);
+        bencher.bench_local(|| JitProgram::compile_with(&program, tier).unwrap());
     }
 }

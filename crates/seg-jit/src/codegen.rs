@@ -803,6 +803,34 @@ impl<'a, 'f> Generator<'a, 'f> {
     /// A date (day number) or datetime (µs) against a day or an instant, as §8 says: a day
     /// bound compares UTC calendar days, an instant bound instants.
     fn time_compare(&mut self, raw: ir::Value, ty: Type, cmp: Cmp, bound: TimeBound) -> ir::Value {
+        // An instant's day against a day is the instant against that day's first instant (or
+        // the next day's): ⌊t / D⌋ < d ⟺ t < d·D. No division in the generated code.
+        if let (Type::DateTime, TimeBound::Day(d)) = (ty, bound) {
+            let start = (d as i64).checked_mul(MICROS_PER_DAY);
+            let next = (d as i64 + 1).checked_mul(MICROS_PER_DAY);
+            if let (Some(start), Some(next)) = (start, next) {
+                let at_or_after = |g: &mut Self, c: i64| {
+                    g.b.ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, raw, c)
+                };
+                return match cmp {
+                    Cmp::Lt => self.b.ins().icmp_imm_s(IntCC::SignedLessThan, raw, start),
+                    Cmp::Le => self.b.ins().icmp_imm_s(IntCC::SignedLessThan, raw, next),
+                    Cmp::Gt => at_or_after(self, next),
+                    Cmp::Ge => at_or_after(self, start),
+                    Cmp::Eq | Cmp::Ne => {
+                        let from = at_or_after(self, start);
+                        let before = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, raw, next);
+                        let on = self.b.ins().band(from, before);
+                        if cmp == Cmp::Eq {
+                            on
+                        } else {
+                            self.not(on)
+                        }
+                    }
+                };
+            }
+        }
         let (value, constant) = match (ty, bound) {
             (Type::Date, TimeBound::Day(d)) => (raw, d as i64),
             (Type::Date, TimeBound::Instant(i)) => {

@@ -386,8 +386,10 @@ impl<'a> Batch<'a> {
         }
         let mut elements = Elements::default();
         elements.reset(tables);
-        for profile in profiles {
-            elements.push(profile, catalog, tables);
+        if tables.roots.contains(&true) {
+            for profile in profiles {
+                elements.push(profile, catalog, tables);
+            }
         }
         let mut roots = Vec::new();
         elements.views(&mut roots);

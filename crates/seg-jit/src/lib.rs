@@ -14,6 +14,9 @@
 //!   website are applied after each segment's function, exactly as the interpreter does.
 //!
 //! Compiled code lives in a [`JitProgram`]; dropping it frees the code's memory.
+//!
+//! Debugging: with `SEG_JIT_DUMP` set in the environment, the machine code of every compiled
+//! segment is written to stderr.
 
 mod codegen;
 mod frame;
@@ -268,9 +271,17 @@ impl<'p> JitProgram<'p> {
                 b.seal_all_blocks();
                 b.finalize(module.target_config());
             }
+            if std::env::var_os("SEG_JIT_DUMP").is_some() {
+                context.set_disasm(true);
+            }
             module
                 .define_function(id, &mut context)
                 .map_err(|e| format!("segment {}: {e:?}", segment.id))?;
+            if std::env::var_os("SEG_JIT_DUMP").is_some() {
+                if let Some(code) = context.compiled_code() {
+                    eprintln!("{}", code.vcode.as_deref().unwrap_or(""));
+                }
+            }
             module.clear_context(&mut context);
             ids.push(id);
         }
