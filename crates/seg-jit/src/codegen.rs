@@ -5,9 +5,10 @@
 //! tests as a tag check plus integer compares (strings by the symbols of their folds, option
 //! sets by a loop over the set), windows and relative times against as-of-derived bounds
 //! computed once per run ([`TimeRef`]), quantifiers and aggregates as loops over flat element
-//! ranges (exact: sums in 128 bits, averages compared as ratios). Only substring tests and
-//! anniversaries call back into Rust ([`crate::call_test`]), which runs the interpreter's own
-//! predicate on the value.
+//! ranges (exact: sums in 128 bits, averages compared as ratios), anniversaries as the value's
+//! (month, day) by integer arithmetic and a per-run table of days until each. Only substring
+//! tests (`contains`, `starts with`, `ends with`: they need the text) call back into Rust
+//! ([`crate::call_test`]), which runs the interpreter's own predicate on the value.
 //!
 //! [`Frame`]: crate::frame::Frame
 
@@ -69,8 +70,10 @@ pub(crate) struct Tables {
     /// Folded string constants, resolved to the data's symbols per run.
     pub strings: Vec<String>,
     pub times: Vec<TimeRef>,
-    /// Tests answered by `call_test` (substrings, anniversaries).
+    /// Tests answered by `call_test` (substrings).
     pub preds: Vec<Pred>,
+    /// Whether the per-run anniversary table is read.
+    pub anniversary: bool,
 }
 
 fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
@@ -146,11 +149,11 @@ fn frame_needs(node: &Node, fields: &mut BTreeSet<i32>, columns: &mut BTreeSet<(
         Pred::StrEq { .. } | Pred::StrIn { .. } => {
             fields.extend([FRAME_FOLDS, FRAME_FOLDS_LEN, FRAME_STRINGS]);
         }
-        Pred::StrContains { .. }
-        | Pred::StrStartsWith(_)
-        | Pred::StrEndsWith(_)
-        | Pred::AnniversaryWithin { .. } => {
+        Pred::StrContains { .. } | Pred::StrStartsWith(_) | Pred::StrEndsWith(_) => {
             fields.insert(FRAME_ENV);
+        }
+        Pred::AnniversaryWithin { .. } => {
+            fields.insert(FRAME_ANNIVERSARY);
         }
         Pred::WithinLast { .. } | Pred::MoreThanAgo { .. } => {
             fields.insert(FRAME_TIMES);
@@ -529,10 +532,9 @@ impl<'a, 'f> Generator<'a, 'f> {
                     .ins()
                     .icmp_imm_s(IntCC::NotEqual, tag, TAG_MISSING as i64)
             }
-            Pred::StrContains { .. }
-            | Pred::StrStartsWith(_)
-            | Pred::StrEndsWith(_)
-            | Pred::AnniversaryWithin { .. } => return self.call_test(address, tag, ty, pred),
+            Pred::StrContains { .. } | Pred::StrStartsWith(_) | Pred::StrEndsWith(_) => {
+                return self.call_test(address, tag, ty, pred)
+            }
             Pred::OptionsEq(_)
             | Pred::OptionsContain { .. }
             | Pred::OptionsAny(_)
@@ -584,7 +586,8 @@ impl<'a, 'f> Generator<'a, 'f> {
             Pred::Time(..)
             | Pred::TimeBetween(..)
             | Pred::WithinLast { .. }
-            | Pred::MoreThanAgo { .. } => {
+            | Pred::MoreThanAgo { .. }
+            | Pred::AnniversaryWithin { .. } => {
                 let expected = if ty == Type::Date {
                     TAG_DATE
                 } else {
@@ -599,6 +602,7 @@ impl<'a, 'f> Generator<'a, 'f> {
                     Pred::MoreThanAgo { amount, unit } => {
                         self.more_than_ago(raw, ty, *amount, *unit)
                     }
+                    Pred::AnniversaryWithin { days } => self.anniversary_within(raw, ty, *days),
                     _ => unreachable!(),
                 };
                 (present, holds)
@@ -905,6 +909,71 @@ impl<'a, 'f> Generator<'a, 'f> {
     ) -> ir::Value {
         let (value, low, _) = self.relative(raw, ty, amount, unit);
         self.b.ins().icmp(IntCC::SignedLessThanOrEqual, value, low)
+    }
+
+    /// The next return of the value's month and day is at most `days` days after as-of's
+    /// date: the value's (month, day) from its day number (the civil-from-days algorithm the
+    /// interpreter uses, in integer arithmetic), then the per-run table of days until each.
+    fn anniversary_within(&mut self, raw: ir::Value, ty: Type, days: i64) -> ir::Value {
+        self.tables.anniversary = true;
+        let day = if ty == Type::Date {
+            raw
+        } else {
+            self.floor_day(raw)
+        };
+        // z = day + 719468; era = ⌊z / 146097⌋; doe = z − era·146097 ∈ [0, 146096]
+        let z = self.b.ins().iadd_imm_s(day, 719_468);
+        let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, z, 0);
+        let shifted = self.b.ins().iadd_imm_s(z, -146_096);
+        let numerator = self.b.ins().select(negative, shifted, z);
+        let era = self.b.ins().sdiv_imm_s(numerator, 146_097);
+        let era_days = self.b.ins().imul_imm_s(era, 146_097);
+        let doe = self.b.ins().isub(z, era_days);
+        // yoe = (doe − doe/1460 + doe/36524 − doe/146096) / 365
+        let a = self.b.ins().udiv_imm_u(doe, 1460);
+        let b = self.b.ins().udiv_imm_u(doe, 36_524);
+        let c = self.b.ins().udiv_imm_u(doe, 146_096);
+        let t = self.b.ins().isub(doe, a);
+        let t = self.b.ins().iadd(t, b);
+        let t = self.b.ins().isub(t, c);
+        let yoe = self.b.ins().udiv_imm_u(t, 365);
+        // doy = doe − (365·yoe + yoe/4 − yoe/100)
+        let y365 = self.b.ins().imul_imm_s(yoe, 365);
+        let y4 = self.b.ins().udiv_imm_u(yoe, 4);
+        let y100 = self.b.ins().udiv_imm_u(yoe, 100);
+        let start = self.b.ins().iadd(y365, y4);
+        let start = self.b.ins().isub(start, y100);
+        let doy = self.b.ins().isub(doe, start);
+        // mp = (5·doy + 2)/153; dom = doy − (153·mp + 2)/5 + 1; month = mp < 10 ? mp + 3 : mp − 9
+        let t = self.b.ins().imul_imm_s(doy, 5);
+        let t = self.b.ins().iadd_imm_s(t, 2);
+        let mp = self.b.ins().udiv_imm_u(t, 153);
+        let t = self.b.ins().imul_imm_s(mp, 153);
+        let t = self.b.ins().iadd_imm_s(t, 2);
+        let t = self.b.ins().udiv_imm_u(t, 5);
+        let dom = self.b.ins().isub(doy, t); // day of month − 1
+        let early = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, mp, 10);
+        let later = self.b.ins().iadd_imm_s(mp, 2); // month − 1 for March…December
+        let first = self.b.ins().iadd_imm_s(mp, -10); // month − 1 for January, February
+        let month = self.b.ins().select(early, later, first);
+        // index = (month − 1)·31 + (day − 1), clamped into the table whatever the input
+        let index = self.b.ins().imul_imm_s(month, 31);
+        let index = self.b.ins().iadd(index, dom);
+        let inside =
+            self.b
+                .ins()
+                .icmp_imm_u(IntCC::UnsignedLessThan, index, ANNIVERSARY_DAYS as i64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let index = self.b.ins().select(inside, index, zero);
+        let table = self.frame_load(FRAME_ANNIVERSARY);
+        let offset = self.b.ins().imul_imm_s(index, 8);
+        let at = self.b.ins().iadd(table, offset);
+        let until = self.b.ins().load(types::I64, fixed(), at, 0);
+        let near = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThanOrEqual, until, days);
+        self.b.ins().band(inside, near)
     }
 
     // ---- collections ---------------------------------------------------------------------

@@ -81,6 +81,8 @@ pub(crate) struct Frame {
     pub times: *const i64,
     /// One output byte array per segment, indexed by row.
     pub results: *const *mut u8,
+    /// Days from as-of's date to the next return of each (month, day): [`ANNIVERSARY_DAYS`].
+    pub anniversary: *const i64,
     /// The `Env` of the run (opaque to generated code, passed to helpers).
     pub env: *const (),
 }
@@ -96,7 +98,11 @@ pub(crate) const FRAME_FOLDS_LEN: i32 = 56;
 pub(crate) const FRAME_STRINGS: i32 = 64;
 pub(crate) const FRAME_TIMES: i32 = 72;
 pub(crate) const FRAME_RESULTS: i32 = 80;
-pub(crate) const FRAME_ENV: i32 = 88;
+pub(crate) const FRAME_ANNIVERSARY: i32 = 88;
+pub(crate) const FRAME_ENV: i32 = 96;
+
+/// Entries of the anniversary table: `(month − 1) × 31 + (day − 1)`.
+pub(crate) const ANNIVERSARY_DAYS: usize = 12 * 31;
 
 pub(crate) const VALUE_SIZE: i64 = size_of::<Value>() as i64;
 
@@ -251,6 +257,37 @@ impl Elements {
 pub(crate) struct Bound {
     pub strings: Vec<u32>,
     pub times: Vec<i64>,
+    pub anniversary: Vec<i64>,
+}
+
+/// For each (month, day), the days from as-of's UTC date to its next return on or after that
+/// date, 29 February falling on 28 February in other years (the interpreter's rule, §8).
+fn anniversary_table(as_of: i64, out: &mut Vec<i64>) {
+    use seg_check::values::{civil_from_days, days_from_civil, days_in_month, is_leap};
+    out.clear();
+    out.resize(ANNIVERSARY_DAYS, i64::MAX);
+    let today = as_of.div_euclid(seg_check::values::MICROS_PER_DAY);
+    let Ok(today) = i32::try_from(today) else {
+        return;
+    };
+    let (year, _, _) = civil_from_days(today);
+    for month in 1..=12u32 {
+        for day in 1..=days_in_month(2000, month) {
+            let occurrence = |y: i32| {
+                let d = if month == 2 && day == 29 && !is_leap(y) {
+                    28
+                } else {
+                    day
+                };
+                days_from_civil(y, month, d)
+            };
+            let mut next = occurrence(year);
+            if next < today {
+                next = occurrence(year + 1);
+            }
+            out[(month as usize - 1) * 31 + (day as usize - 1)] = (next - today) as i64;
+        }
+    }
 }
 
 impl Bound {
@@ -266,6 +303,9 @@ impl Bound {
         self.times.clear();
         self.times
             .extend(tables.times.iter().map(|t| t.value(context.as_of)));
+        if tables.anniversary {
+            anniversary_table(context.as_of, &mut self.anniversary);
+        }
     }
 }
 
@@ -350,6 +390,7 @@ impl Layout {
             strings: bound.strings.as_ptr(),
             times: bound.times.as_ptr(),
             results: results.as_ptr(),
+            anniversary: bound.anniversary.as_ptr(),
             env: (env as *const Env).cast(),
         }
     }

@@ -4,7 +4,7 @@
 //!
 //! - `codegen.rs` turns a segment's IR into a function that loops over rows and stores each
 //!   row's condition value; every node kind is native code (see its docs for how strings, option
-//!   sets, time windows and aggregates are read). Substring tests and anniversaries call
+//!   sets, time windows, anniversaries and aggregates are read). Substring tests call
 //!   [`seg_eval::interpret::test`], the interpreter's own predicate, on the value.
 //! - `frame.rs` lays profiles out for the generated code: column pointers for customer and cart
 //!   slots, flat element arrays with per-row ranges, bounds-checked reads.
@@ -46,7 +46,7 @@ pub(crate) struct Env<'a> {
 }
 
 /// The interpreter's predicate on one value, for the tests generated code does not inline
-/// (substrings need the text, anniversaries the calendar).
+/// (substrings need the text).
 extern "C" fn call_test(env: *const Env, value: *const Value, pred: u32) -> u8 {
     // SAFETY: `env` is the `Env` of the running `JitProgram::run`, alive for the whole call;
     // `value` is the address of a `Value` in the frame's columns, records, or the static
@@ -509,6 +509,67 @@ mod tests {
                 &program,
                 vec![seg_data::Value::Int(3), seg_data::Value::Missing]
             ));
+        }
+    }
+
+    #[test]
+    fn anniversaries_match_the_interpreter_on_every_day() {
+        use seg_check::values::days_from_civil;
+        let (catalog, interner) = (seg_data::Catalog::default(), seg_data::Interner::new());
+        let first = days_from_civil(1999, 1, 1);
+        let last = days_from_civil(2005, 1, 1);
+        let as_ofs = [
+            (2027, 2, 27),
+            (2028, 2, 28),
+            (2028, 2, 29),
+            (2026, 12, 31),
+            (2027, 1, 1),
+            (1960, 3, 1),
+        ];
+        for ty in [Type::Date, Type::DateTime] {
+            let profiles: Vec<Profile> = (first..last)
+                .map(|d| {
+                    let value = if ty == Type::Date {
+                        seg_data::Value::Date(d)
+                    } else {
+                        // Late in the UTC day, and before 1970 for some: floor division matters.
+                        seg_data::Value::DateTime(d as i64 * MICROS_PER_DAY + 86_399_999_999)
+                    };
+                    Profile {
+                        customer: vec![value, seg_data::Value::Missing].into_boxed_slice(),
+                        ..Profile::default()
+                    }
+                })
+                .collect();
+            for days in [0, 1, 6, 30, 365] {
+                let pred = Pred::AnniversaryWithin { days };
+                let program = program(Node::Test {
+                    load: Load::Customer(0),
+                    ty,
+                    pred: pred.clone(),
+                });
+                let jit = JitProgram::compile(&program).unwrap();
+                assert!(jit.tables.preds.is_empty(), "anniversaries are native code");
+                for (y, m, d) in as_ofs {
+                    let context = Context {
+                        catalog: &catalog,
+                        interner: &interner,
+                        as_of: days_from_civil(y, m, d) as i64 * MICROS_PER_DAY + 1,
+                    };
+                    let batch = jit.batch(&profiles, &context);
+                    let result = jit.evaluate(&batch, &context);
+                    for (row, profile) in profiles.iter().enumerate() {
+                        let expected =
+                            seg_eval::interpret::test(&pred, &profile.customer[0], &context);
+                        assert_eq!(
+                            result.get(0, row),
+                            expected,
+                            "{:?} within {days} days of {y}-{m}-{d}",
+                            profile.customer[0]
+                        );
+                    }
+                }
+            }
         }
     }
 }
