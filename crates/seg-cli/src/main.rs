@@ -72,6 +72,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
     },
+    /// Run the language server on stdin/stdout (editors start it).
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,6 +120,13 @@ fn main() -> ExitCode {
         }),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { check, paths } => fmt::run(check, &paths),
+        Command::Lsp => match seg_lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!("error: {error}");
+                1
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -251,13 +251,25 @@ mod hundred_segments {
 
 const MILLION: usize = 1_000_000;
 
+/// The million profiles, built once and shared by every entry of the group (the same memory
+/// for the floor, the interpreter and the JIT).
+fn million() -> &'static Setup {
+    static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
+    SETUP.get_or_init(|| setup(FIVE, MILLION))
+}
+
+fn history_setup() -> &'static Setup {
+    static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
+    SETUP.get_or_init(|| setup(HISTORY, HISTORY_PROFILES))
+}
+
 #[divan::bench_group(sample_count = 5, sample_size = 1)]
 mod batch_1m {
     use super::*;
 
     #[divan::bench]
     fn floor(bencher: divan::Bencher) {
-        let s = setup(FIVE, MILLION);
+        let s = million();
         let columns = floor::columns(&s.profiles);
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
@@ -271,7 +283,7 @@ mod batch_1m {
 
     #[divan::bench(args = TIERS)]
     fn jit(bencher: divan::Bencher, tier_name: &str) {
-        let s = setup(FIVE, MILLION);
+        let s = million();
         let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
         let context = s.context();
         let batch = jit.batch(&s.profiles, &context);
@@ -280,7 +292,7 @@ mod batch_1m {
 
     #[divan::bench]
     fn jit_profile_by_profile(bencher: divan::Bencher) {
-        let s = setup(FIVE, MILLION);
+        let s = million();
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
         bencher.bench_local(|| {
@@ -293,7 +305,7 @@ mod batch_1m {
 
     #[divan::bench]
     fn interpreter(bencher: divan::Bencher) {
-        let s = setup(FIVE, MILLION);
+        let s = million();
         let interpreter = Interpreter::new(&s.program);
         let context = s.context();
         bencher.bench_local(|| {
@@ -306,7 +318,7 @@ mod batch_1m {
 
     #[divan::bench]
     fn batch_build(bencher: divan::Bencher) {
-        let s = setup(FIVE, MILLION);
+        let s = million();
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
         bencher.bench_local(|| jit.batch(&s.profiles, &context).len());
@@ -321,7 +333,7 @@ mod history {
 
     #[divan::bench]
     fn interpreter(bencher: divan::Bencher) {
-        let s = setup(HISTORY, HISTORY_PROFILES);
+        let s = history_setup();
         let interpreter = Interpreter::new(&s.program);
         let context = s.context();
         bencher.bench_local(|| {
@@ -334,7 +346,7 @@ mod history {
 
     #[divan::bench(args = TIERS)]
     fn jit_batch(bencher: divan::Bencher, tier_name: &str) {
-        let s = setup(HISTORY, HISTORY_PROFILES);
+        let s = history_setup();
         let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
         let context = s.context();
         let batch = jit.batch(&s.profiles, &context);
@@ -350,7 +362,7 @@ mod history {
 
     #[divan::bench]
     fn jit_profile_by_profile(bencher: divan::Bencher) {
-        let s = setup(HISTORY, HISTORY_PROFILES);
+        let s = history_setup();
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
         bencher.bench_local(|| {

@@ -99,6 +99,8 @@ fn isa(tier: Tier) -> Result<OwnedTargetIsa, String> {
             ("opt_level", opt_level),
             ("regalloc_algorithm", regalloc),
             ("enable_verifier", verifier),
+            // Nothing unwinds through generated code (helpers catch panics).
+            ("unwind_info", "false"),
         ] {
             flags.set(name, value).map_err(|e| e.to_string())?;
         }

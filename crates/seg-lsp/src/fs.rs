@@ -1,0 +1,28 @@
+//! The real disk for seg-ide's [`FileSystem`]: the server is the edge where IO happens.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use seg_ide::FileSystem;
+
+pub(crate) struct StdFs;
+
+impl FileSystem for StdFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
+        std::fs::read_dir(path)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect()
+    }
+}
