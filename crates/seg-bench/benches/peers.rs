@@ -131,6 +131,20 @@ fn jit(bencher: Bencher) {
         .bench_local(|| count(&loaded.profiles, |p| jit.memberships(p, &context)[0]));
 }
 
+/// The JIT over a columnar batch of the same profiles (laid out beforehand, as the peers'
+/// data is): what `seg eval` does.
+#[divan::bench(sample_count = 10)]
+fn jit_batch(bencher: Bencher) {
+    let (schema, program) = seg_bench::compile_segment(seg_bench::SEGMENT);
+    let loaded = seg_bench::load_seg(text(), &schema);
+    let jit = JitProgram::compile_with(&program, seg_jit::Tier::Optimized).unwrap();
+    let context = loaded.context();
+    let batch = jit.batch(&loaded.profiles, &context);
+    bencher
+        .counter(ItemsCount::new(loaded.profiles.len()))
+        .bench_local(|| jit.evaluate(&batch, &context).count(0));
+}
+
 #[divan::bench(sample_count = 10)]
 fn cel(bencher: Bencher) {
     let (env, program) = peer_cel::compile();
