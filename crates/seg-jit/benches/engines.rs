@@ -251,6 +251,11 @@ mod hundred_segments {
 
 const MILLION: usize = 1_000_000;
 
+/// How many profiles a one-profile-at-a-time engine finds in the first segment.
+fn members(profiles: &[Profile], member: impl Fn(&Profile) -> bool) -> usize {
+    profiles.iter().filter(|p| member(p)).count()
+}
+
 /// The million profiles, built once and shared by every entry of the group (the same memory
 /// for the floor, the interpreter and the JIT).
 fn million() -> &'static Setup {
@@ -295,12 +300,7 @@ mod batch_1m {
         let s = million();
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
-        bencher.bench_local(|| {
-            s.profiles
-                .iter()
-                .filter(|p| jit.memberships(p, &context)[0])
-                .count()
-        });
+        bencher.bench_local(|| members(&s.profiles, |p| jit.memberships(p, &context)[0]));
     }
 
     #[divan::bench]
@@ -308,12 +308,7 @@ mod batch_1m {
         let s = million();
         let interpreter = Interpreter::new(&s.program);
         let context = s.context();
-        bencher.bench_local(|| {
-            s.profiles
-                .iter()
-                .filter(|p| interpreter.memberships(p, &context)[0])
-                .count()
-        });
+        bencher.bench_local(|| members(&s.profiles, |p| interpreter.memberships(p, &context)[0]));
     }
 
     #[divan::bench]
@@ -336,12 +331,7 @@ mod history {
         let s = history_setup();
         let interpreter = Interpreter::new(&s.program);
         let context = s.context();
-        bencher.bench_local(|| {
-            s.profiles
-                .iter()
-                .filter(|p| interpreter.memberships(p, &context)[0])
-                .count()
-        });
+        bencher.bench_local(|| members(&s.profiles, |p| interpreter.memberships(p, &context)[0]));
     }
 
     #[divan::bench(args = TIERS)]
@@ -351,11 +341,7 @@ mod history {
         let context = s.context();
         let batch = jit.batch(&s.profiles, &context);
         let interpreter = Interpreter::new(&s.program);
-        let expected = s
-            .profiles
-            .iter()
-            .filter(|p| interpreter.memberships(p, &context)[0])
-            .count();
+        let expected = members(&s.profiles, |p| interpreter.memberships(p, &context)[0]);
         assert_eq!(jit.evaluate(&batch, &context).count(0), expected);
         bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
     }
@@ -365,12 +351,7 @@ mod history {
         let s = history_setup();
         let jit = JitProgram::compile(&s.program).unwrap();
         let context = s.context();
-        bencher.bench_local(|| {
-            s.profiles
-                .iter()
-                .filter(|p| jit.memberships(p, &context)[0])
-                .count()
-        });
+        bencher.bench_local(|| members(&s.profiles, |p| jit.memberships(p, &context)[0]));
     }
 }
 

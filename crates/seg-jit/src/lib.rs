@@ -246,6 +246,7 @@ impl<'p> JitProgram<'p> {
             ..Tables::default()
         };
         let mut ids = Vec::new();
+        let dump = std::env::var_os("SEG_JIT_DUMP").is_some();
         for (index, segment) in program.segments.iter().enumerate() {
             let signature = &mut context.func.signature;
             signature.params.push(AbiParam::new(pointer));
@@ -273,13 +274,13 @@ impl<'p> JitProgram<'p> {
                 b.seal_all_blocks();
                 b.finalize(module.target_config());
             }
-            if std::env::var_os("SEG_JIT_DUMP").is_some() {
+            if dump {
                 context.set_disasm(true);
             }
             module
                 .define_function(id, &mut context)
                 .map_err(|e| format!("segment {}: {e:?}", segment.id))?;
-            if std::env::var_os("SEG_JIT_DUMP").is_some() {
+            if dump {
                 if let Some(code) = context.compiled_code() {
                     eprintln!("{}", code.vcode.as_deref().unwrap_or(""));
                 }

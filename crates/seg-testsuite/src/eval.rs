@@ -50,6 +50,17 @@ pub struct Prepared {
     pub cases: Vec<Case>,
 }
 
+impl Prepared {
+    /// The evaluation context of the fixture's data and as-of.
+    pub fn context(&self) -> seg_eval::Context<'_> {
+        seg_eval::Context {
+            catalog: &self.catalog,
+            interner: &self.interner,
+            as_of: self.as_of,
+        }
+    }
+}
+
 /// A backend under test: membership of every segment, in program order, for each profile.
 pub trait Backend: Send + Sync {
     fn name(&self) -> &'static str;
@@ -65,11 +76,7 @@ impl Backend for Interpreter {
     }
 
     fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
-        let context = seg_eval::Context {
-            catalog: &prepared.catalog,
-            interner: &prepared.interner,
-            as_of: prepared.as_of,
-        };
+        let context = prepared.context();
         seg_eval::Interpreter::new(&prepared.program).memberships(profile, &context)
     }
 }
@@ -84,11 +91,7 @@ impl Backend for Jit {
     }
 
     fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
-        let context = seg_eval::Context {
-            catalog: &prepared.catalog,
-            interner: &prepared.interner,
-            as_of: prepared.as_of,
-        };
+        let context = prepared.context();
         let compiled =
             seg_jit::JitProgram::compile(&prepared.program).expect("the program compiles");
         compiled.memberships(profile, &context)
@@ -105,11 +108,7 @@ impl Backend for JitBatch {
     }
 
     fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
-        let context = seg_eval::Context {
-            catalog: &prepared.catalog,
-            interner: &prepared.interner,
-            as_of: prepared.as_of,
-        };
+        let context = prepared.context();
         let compiled =
             seg_jit::JitProgram::compile_with(&prepared.program, seg_jit::Tier::Optimized)
                 .expect("the program compiles");
