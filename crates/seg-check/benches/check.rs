@@ -1,6 +1,9 @@
 //! `seg check` on a generated corpus of 10,000 segments: parse + type-check, the work CI does
 //! on every push. Run with `cargo bench -p seg-check --bench check`.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use seg_diag::FileId;
 
 fn main() {
@@ -9,31 +12,12 @@ fn main() {
 
 const SCHEMA: &str = include_str!("../../../tests/check/schema.json");
 
-/// Ten thousand segments cycling through the condition families, with distinct ids and a chain
-/// of references, as a large store's repository would hold (split into files of 100).
+/// Ten thousand segments, split into files of 100 as a large store's repository would hold.
 fn corpus(segments: usize) -> Vec<String> {
-    let templates = [
-        "customer.group in [\"VIP\", \"Wholesale\"]\n    cart.subtotal >= 100.00",
-        "any addresses {\n      city is \"Seoul\"\n      country_id is \"KR\"\n    }",
-        "sum(orders.grand_total within last 365 days where {\n      status in [\"complete\", \"closed\"]\n    }) >= 500",
-        "count(orders within last 90 days where { status is not \"canceled\" }) >= 3\n    customer.created_at more than 30 days ago",
-        "any cart_items {\n      product.category_ids contains any of [\"3\", \"12\"]\n      qty >= 2\n    }",
-        "customer.dob anniversary within next 7 days\n    customer.newsletter_subscribed is true",
-        "not any {\n      customer.email ends with \"@example.com\"\n      customer.email is empty\n    }",
-        "avg(orders.grand_total) between 50 and 150.5\n    no orders within last 60 days { }",
-    ];
     let mut files = Vec::new();
     let mut text = String::new();
     for i in 0..segments {
-        let body = templates[i % templates.len()];
-        let reference = if i % 10 == 9 {
-            format!("\n    in segment s{}", i - 1)
-        } else {
-            String::new()
-        };
-        text.push_str(&format!(
-            "/// Generated segment {i}.\nsegment s{i} {{\n  name \"Segment {i}\"\n  applies_to registered\n  all {{\n    {body}{reference}\n  }}\n}}\n\n"
-        ));
+        text.push_str(&corpus::segment(i));
         if i % 100 == 99 {
             files.push(std::mem::take(&mut text));
         }

@@ -195,6 +195,30 @@ impl Client {
         );
     }
 
+    /// Edits as an editor does with incremental sync: `changes` are applied one after another,
+    /// each a range (line, UTF-16 character) and its new text.
+    fn edit(&mut self, path: &Path, version: i32, changes: &[RangeEdit]) {
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(|(start, end, text)| {
+                json!({
+                    "range": {
+                        "start": {"line": start.0, "character": start.1},
+                        "end": {"line": end.0, "character": end.1}
+                    },
+                    "text": text
+                })
+            })
+            .collect();
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri(path), "version": version},
+                "contentChanges": changes
+            }),
+        );
+    }
+
     /// Shuts down and exits; returns the exit code.
     fn finish(mut self) -> Option<i32> {
         let response = self.request("shutdown", Value::Null);
@@ -224,6 +248,9 @@ impl Client {
         panic!("the server did not exit");
     }
 }
+
+/// A change as an editor sends it: from (line, character) to (line, character), the new text.
+type RangeEdit<'a> = ((u32, u32), (u32, u32), &'a str);
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
@@ -343,8 +370,13 @@ fn a_session_as_an_editor_drives_it() {
     assert_eq!(published["diagnostics"], json!([]));
     assert_eq!(published["version"], json!(1));
 
-    // A typo: E0201 with the checker's message and help, at the misspelt name.
-    client.change(&main, 2, TYPO);
+    // A typo, typed as an editor sends it (ranges; `group` becomes `gropu`): E0201 with the
+    // checker's message and help, at the misspelt name.
+    client.edit(
+        &main,
+        2,
+        &[((3, 15), (3, 18), ""), ((3, 15), (3, 15), "opu")],
+    );
     let published = client.diagnostics(&main_uri);
     snapshot("lsp_diagnostics_after_typo", client.show(&published));
     assert_eq!(published["version"], json!(2));

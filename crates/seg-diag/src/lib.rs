@@ -53,6 +53,12 @@ impl Span {
     pub fn contains(self, offset: usize) -> bool {
         (self.start as usize) <= offset && offset <= (self.end as usize)
     }
+
+    /// The same range moved by `delta` bytes (text inserted or removed before it).
+    pub fn shifted(self, delta: isize) -> Span {
+        let at = |offset: u32| (offset as isize + delta) as usize;
+        Span::new(at(self.start), at(self.end))
+    }
 }
 
 impl fmt::Display for Span {
@@ -159,6 +165,18 @@ impl Diagnostic {
 
     pub fn file(&self) -> FileId {
         self.primary.file
+    }
+
+    /// Every label and the suggestion, to move them together (to another file or position).
+    pub fn places_mut(&mut self) -> impl Iterator<Item = (&mut FileId, &mut Span)> {
+        std::iter::once(&mut self.primary)
+            .chain(self.secondary.iter_mut())
+            .map(|label| (&mut label.file, &mut label.span))
+            .chain(
+                self.suggestion
+                    .iter_mut()
+                    .map(|s| (&mut s.file, &mut s.span)),
+            )
     }
 }
 

@@ -1,8 +1,12 @@
 //! The editor's latency on a large file: a 5,000-line `.seg` file of a few hundred segments.
 //! `change_to_diagnostics` is a keystroke's cost (new text in, the project's diagnostics out;
 //! target < 20 ms), `completion_*` a completion request (target < 5 ms); `parse_of_the_file` is
-//! the parser's share of a keystroke.
+//! what a keystroke would cost the parser without the incremental parse (which re-parses only
+//! the segment typed in).
 //! Run with `cargo bench -p seg-ide --bench ide`.
+
+#[path = "../../seg-check/benches/common/corpus.rs"]
+mod corpus;
 
 use std::cell::Cell;
 use std::path::Path;
@@ -17,34 +21,9 @@ const SCHEMA: &str = include_str!("../tests/fixtures/schema.json");
 const FILE: &str = "/project/segments/big.seg";
 const LINES: usize = 5_000;
 
-/// Segments cycling through the condition families (as in seg-check's bench), with references
-/// between them, until the file has `LINES` lines.
+/// Segments of every condition family, with references between them, `LINES` lines long.
 fn big_file() -> String {
-    let templates = [
-        "customer.group in [\"VIP\", \"Wholesale\"]\n    cart.subtotal >= 100.00",
-        "any addresses {\n      city is \"Seoul\"\n      country_id is \"KR\"\n    }",
-        "sum(orders.grand_total within last 365 days where {\n      status in [\"complete\", \"closed\"]\n    }) >= 500",
-        "count(orders within last 90 days where { status is not \"canceled\" }) >= 3\n    customer.created_at more than 30 days ago",
-        "any cart_items {\n      product.category_ids contains any of [\"3\", \"12\"]\n      qty >= 2\n    }",
-        "customer.dob anniversary within next 7 days\n    customer.newsletter_subscribed is true",
-        "not any {\n      customer.email ends with \"@example.com\"\n      customer.email is empty\n    }",
-        "avg(orders.grand_total) between 50 and 150.5\n    no orders within last 60 days { }",
-    ];
-    let mut text = String::new();
-    let mut i = 0;
-    while text.lines().count() < LINES {
-        let body = templates[i % templates.len()];
-        let reference = if i % 10 == 9 {
-            format!("\n    in segment s{}", i - 1)
-        } else {
-            String::new()
-        };
-        text.push_str(&format!(
-            "/// Generated segment {i}.\nsegment s{i} {{\n  name \"Segment {i}\"\n  applies_to registered\n  all {{\n    {body}{reference}\n  }}\n}}\n\n"
-        ));
-        i += 1;
-    }
-    text
+    corpus::file_of_lines(LINES)
 }
 
 fn host() -> AnalysisHost {
@@ -54,16 +33,14 @@ fn host() -> AnalysisHost {
     AnalysisHost::new(Box::new(fs))
 }
 
-/// The file, and the same file after one edit in its middle.
+/// The file, and the same file after a keystroke in its middle (a digit typed: every segment
+/// after it moves by one byte).
 fn versions() -> [String; 2] {
     let text = big_file();
     let middle = text.len() / 2;
     let at = middle + text[middle..].find("cart.subtotal >= 100.00").unwrap();
     let mut edited = text.clone();
-    edited.replace_range(
-        at..at + "cart.subtotal >= 100.00".len(),
-        "cart.subtotal >= 101.00",
-    );
+    edited.insert(at + "cart.subtotal >= 1".len(), '0');
     [text, edited]
 }
 

@@ -4,11 +4,12 @@
 //! and completion (which needs only tokens) never waits for a parse.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use seg_diag::{Diagnostic, FileId, SourceFile, Span};
 use seg_syntax::ast::Module;
 use seg_syntax::lexer::{tokenize, Token, TokenKind};
+use seg_syntax::Reuse;
 
 /// The file id every per-file result is built with; the project analysis moves diagnostics to
 /// the file's id in that project ([`retarget`]).
@@ -22,30 +23,54 @@ pub(crate) struct FileData {
     pub(crate) decode_error: Option<Diagnostic>,
     tokens: OnceLock<Vec<Token>>,
     parsed: OnceLock<(Module, Vec<Diagnostic>)>,
+    /// What the parse of the file's previous version left (until this version is parsed), then
+    /// what this version's parse left, for the next version: an edit re-parses only the
+    /// segments it touched.
+    reuse: Mutex<Option<Reuse>>,
     outline: OnceLock<Vec<OutlineSegment>>,
 }
 
 impl FileData {
-    pub(crate) fn from_text(path: &Path, text: String) -> FileData {
-        FileData::new(path, text, None)
+    /// A version of the file, given what the parse of its previous version left.
+    pub(crate) fn from_text(path: &Path, text: String, previous: Reuse) -> FileData {
+        FileData::new(path, text, None, previous)
     }
 
-    pub(crate) fn from_bytes(path: &Path, bytes: &[u8]) -> FileData {
+    pub(crate) fn from_bytes(path: &Path, bytes: &[u8], previous: Reuse) -> FileData {
         match seg_syntax::decode(LOCAL, bytes) {
-            Ok(text) => FileData::new(path, text, None),
-            Err((text, diagnostic)) => FileData::new(path, text, Some(diagnostic)),
+            Ok(text) => FileData::new(path, text, None, previous),
+            Err((text, diagnostic)) => FileData::new(path, text, Some(diagnostic), previous),
         }
     }
 
-    fn new(path: &Path, text: String, decode_error: Option<Diagnostic>) -> FileData {
+    fn new(
+        path: &Path,
+        text: String,
+        decode_error: Option<Diagnostic>,
+        previous: Reuse,
+    ) -> FileData {
         FileData {
             path: path.to_path_buf(),
             source: SourceFile::new(display_path(path), text),
             decode_error,
             tokens: OnceLock::new(),
             parsed: OnceLock::new(),
+            reuse: Mutex::new(Some(previous)),
             outline: OnceLock::new(),
         }
+    }
+
+    /// What the next version of the file can reuse of this one's parse (or, when this one was
+    /// never parsed, of the one before). Taken once.
+    pub(crate) fn take_reuse(&self) -> Reuse {
+        self.reuse_slot().take().unwrap_or_default()
+    }
+
+    fn reuse_slot(&self) -> std::sync::MutexGuard<'_, Option<Reuse>> {
+        // A parse that panicked leaves nothing worth keeping, but the cache stays usable.
+        self.reuse
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -62,10 +87,12 @@ impl FileData {
         if self.decode_error.is_some() {
             return None;
         }
-        Some(
-            self.parsed
-                .get_or_init(|| seg_syntax::parse(LOCAL, self.text())),
-        )
+        Some(self.parsed.get_or_init(|| {
+            let previous = self.take_reuse();
+            let (module, diagnostics, next) = seg_syntax::reparse(LOCAL, self.text(), previous);
+            *self.reuse_slot() = Some(next);
+            (module, diagnostics)
+        }))
     }
 
     /// Whether the parser reported an error (a file that does not parse is not formatted).
@@ -95,12 +122,8 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// per-file diagnostic point into that same file.
 pub(crate) fn retarget(diagnostic: &Diagnostic, file: FileId) -> Diagnostic {
     let mut d = diagnostic.clone();
-    d.primary.file = file;
-    for label in &mut d.secondary {
-        label.file = file;
-    }
-    if let Some(s) = d.suggestion.as_mut() {
-        s.file = file;
+    for (place, _) in d.places_mut() {
+        *place = file;
     }
     d
 }
@@ -238,7 +261,7 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<(String, String, Option<String>)> {
-        let file = FileData::from_text(Path::new("/a.seg"), text.to_string());
+        let file = FileData::from_text(Path::new("/a.seg"), text.to_string(), Reuse::default());
         file.outline()
             .iter()
             .map(|s| {

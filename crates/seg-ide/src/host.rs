@@ -15,6 +15,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use seg_syntax::Reuse;
+
 use crate::analysis::{Analysis, SchemaData};
 use crate::file::FileData;
 use crate::fs::FileSystem;
@@ -34,6 +36,8 @@ pub struct AnalysisHost {
     /// Open documents: their text replaces the disk's.
     overlays: HashMap<PathBuf, Arc<str>>,
     files: HashMap<PathBuf, Arc<FileData>>,
+    /// What the parse of a file's replaced version left, for its next version.
+    reuses: HashMap<PathBuf, Reuse>,
     schemas: HashMap<PathBuf, Arc<SchemaData>>,
     /// The project found from each folder asked about (`None`: no `seg.toml` above).
     projects: HashMap<PathBuf, Option<Project>>,
@@ -48,6 +52,7 @@ impl AnalysisHost {
             fs,
             overlays: HashMap::new(),
             files: HashMap::new(),
+            reuses: HashMap::new(),
             schemas: HashMap::new(),
             projects: HashMap::new(),
             listings: HashMap::new(),
@@ -93,7 +98,9 @@ impl AnalysisHost {
 
     /// Drops every cache that depends on what `path` holds.
     fn forget(&mut self, path: &Path) {
-        self.files.remove(path);
+        if let Some(old) = self.files.remove(path) {
+            self.reuses.insert(path.to_path_buf(), old.take_reuse());
+        }
         self.schemas.remove(path);
         if path.file_name().is_some_and(|n| n == "seg.toml") {
             self.projects.clear();
@@ -223,9 +230,10 @@ impl AnalysisHost {
         if let Some(data) = self.files.get(path) {
             return Some(data.clone());
         }
+        let previous = self.reuses.remove(path).unwrap_or_default();
         let data = match self.overlays.get(path) {
-            Some(text) => FileData::from_text(path, text.to_string()),
-            None => FileData::from_bytes(path, &self.fs.read(path).ok()?),
+            Some(text) => FileData::from_text(path, text.to_string(), previous),
+            None => FileData::from_bytes(path, &self.fs.read(path).ok()?, previous),
         };
         let data = Arc::new(data);
         self.files.insert(path.to_path_buf(), data.clone());

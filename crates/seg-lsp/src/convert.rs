@@ -125,6 +125,20 @@ pub(crate) fn span(file: &SourceFile, range: lsp::Range) -> Span {
     Span::new(start, end)
 }
 
+/// Applies one change of a `didChange` to a document's text: a whole new text, or the
+/// replacement of a range (UTF-16 positions, clamped to the text as [`offset`] clamps them).
+pub(crate) fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let file = SourceFile::new("", std::mem::take(text));
+            let span = span(&file, range);
+            *text = file.text;
+            text.replace_range(span.range(), &change.text);
+        }
+    }
+}
+
 /// A seg diagnostic for the editor. The help line follows the message, as in the GitHub and
 /// SARIF renderings; secondary labels become related information (in their own files).
 pub(crate) fn diagnostic(
@@ -300,6 +314,36 @@ mod tests {
         assert!(path_of(&parse("https://example.com/a.seg")).is_none());
         assert!(path_of(&parse("file://server/share/a.seg")).is_none());
         assert!(path_of(&parse("file:///bad%FF.seg")).is_none());
+    }
+
+    #[test]
+    fn changes_replace_ranges_in_utf16_positions() {
+        let change = |range: Option<((u32, u32), (u32, u32))>, text: &str| {
+            lsp::TextDocumentContentChangeEvent {
+                range: range.map(|(a, b)| {
+                    lsp::Range::new(lsp::Position::new(a.0, a.1), lsp::Position::new(b.0, b.1))
+                }),
+                range_length: None,
+                text: text.to_string(),
+            }
+        };
+        let mut text = "segment a {\r\n  name \"\u{1F600}한\"\n}\n".to_string();
+        // After the emoji (2 UTF-16 units) and the Hangul syllable (1): replace the syllable.
+        apply_change(&mut text, change(Some(((1, 10), (1, 11))), "글"));
+        assert_eq!(text, "segment a {\r\n  name \"\u{1F600}글\"\n}\n");
+        // Typing at the end of the first line goes before its \r\n.
+        apply_change(&mut text, change(Some(((0, 11), (0, 11))), " "));
+        assert_eq!(text, "segment a { \r\n  name \"\u{1F600}글\"\n}\n");
+        // Deleting across lines, and a range past the end (clamped, as the protocol allows).
+        apply_change(&mut text, change(Some(((0, 12), (1, 2))), ""));
+        assert_eq!(text, "segment a { name \"\u{1F600}글\"\n}\n");
+        apply_change(&mut text, change(Some(((1, 1), (40, 0))), "\n# end\n"));
+        assert_eq!(text, "segment a { name \"\u{1F600}글\"\n}\n# end\n");
+        // A reversed range replaces nothing; a change without a range replaces everything.
+        apply_change(&mut text, change(Some(((1, 0), (0, 0))), "x"));
+        assert_eq!(text, "segment a { name \"\u{1F600}글\"\nx}\n# end\n");
+        apply_change(&mut text, change(None, "segment b {}"));
+        assert_eq!(text, "segment b {}");
     }
 
     #[test]

@@ -50,7 +50,8 @@ pub fn capabilities() -> lsp::ServerCapabilities {
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
             lsp::TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(lsp::TextDocumentSyncKind::FULL),
+                // Edits as ranges: a keystroke sends a few bytes, not the whole file.
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                 save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },

@@ -23,7 +23,7 @@ use crate::convert;
 struct Document {
     uri: lsp::Uri,
     version: i32,
-    /// The current text, kept to apply incremental changes.
+    /// The current text, to apply the client's changes to (ranges, as the server asks for).
     text: String,
 }
 
@@ -285,16 +285,7 @@ impl<'c> Server<'c> {
             return;
         };
         for change in p.content_changes {
-            match change.range {
-                None => document.text = change.text,
-                Some(range) => {
-                    let file = seg_diag::SourceFile::new("", std::mem::take(&mut document.text));
-                    let span = convert::span(&file, range);
-                    let mut text = file.text;
-                    text.replace_range(span.range(), &change.text);
-                    document.text = text;
-                }
-            }
+            convert::apply_change(&mut document.text, change);
         }
         document.version = p.text_document.version;
         let text = document.text.clone();

@@ -439,3 +439,257 @@ impl LiteralKind {
         }
     }
 }
+
+impl Segment {
+    /// Calls `f` on every span of the segment: the incremental parse moves a segment reused
+    /// from an earlier version of the file to where its text now stands.
+    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        self.walk_spans(f);
+    }
+}
+
+/// Every span of a node, visited by destructuring every field, so that a field added to the
+/// tree does not compile until it is visited here too.
+trait WalkSpans {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span));
+}
+
+impl<T: WalkSpans> WalkSpans for Vec<T> {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        for item in self {
+            item.walk_spans(f);
+        }
+    }
+}
+
+impl<T: WalkSpans> WalkSpans for Option<T> {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        if let Some(item) = self {
+            item.walk_spans(f);
+        }
+    }
+}
+
+impl WalkSpans for Span {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        f(self)
+    }
+}
+
+impl WalkSpans for Segment {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Segment {
+            span,
+            doc: _,
+            id,
+            items,
+        } = self;
+        span.walk_spans(f);
+        id.walk_spans(f);
+        items.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Ident {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Ident { name: _, span } = self;
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for BodyItem {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        match self {
+            BodyItem::Property(property) => property.walk_spans(f),
+            BodyItem::Condition(condition) => condition.walk_spans(f),
+        }
+    }
+}
+
+impl WalkSpans for Property {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Property {
+            key: _,
+            key_span,
+            value,
+            span,
+        } = self;
+        key_span.walk_spans(f);
+        value.walk_spans(f);
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Condition {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        match self {
+            Condition::Combiner {
+                kind: _,
+                keyword,
+                block,
+                span,
+            } => {
+                keyword.walk_spans(f);
+                block.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::Not {
+                keyword,
+                inner,
+                span,
+            } => {
+                keyword.walk_spans(f);
+                inner.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::SegmentRef {
+                keyword,
+                target,
+                span,
+            } => {
+                keyword.walk_spans(f);
+                target.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::Quantified {
+                quantifier: _,
+                keyword,
+                collection,
+                window,
+                block,
+                span,
+            } => {
+                keyword.walk_spans(f);
+                collection.walk_spans(f);
+                window.walk_spans(f);
+                block.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::Single {
+                collection,
+                block,
+                span,
+            } => {
+                collection.walk_spans(f);
+                block.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::Aggregate {
+                function: _,
+                keyword,
+                path,
+                window,
+                filter,
+                operation,
+                span,
+            } => {
+                keyword.walk_spans(f);
+                path.walk_spans(f);
+                window.walk_spans(f);
+                filter.walk_spans(f);
+                operation.walk_spans(f);
+                span.walk_spans(f);
+            }
+            Condition::Comparison {
+                path,
+                operation,
+                span,
+            } => {
+                path.walk_spans(f);
+                operation.walk_spans(f);
+                span.walk_spans(f);
+            }
+        }
+    }
+}
+
+impl WalkSpans for Box<Condition> {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        (**self).walk_spans(f)
+    }
+}
+
+impl WalkSpans for Block {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Block { conditions, span } = self;
+        conditions.walk_spans(f);
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Filter {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Filter { keyword, block } = self;
+        keyword.walk_spans(f);
+        block.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Path {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Path { segments, span } = self;
+        segments.walk_spans(f);
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Window {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Window {
+            kind,
+            keyword,
+            span,
+        } = self;
+        match kind {
+            WindowKind::WithinLast(duration) => duration.walk_spans(f),
+            WindowKind::Between(from, to) => {
+                from.walk_spans(f);
+                to.walk_spans(f);
+            }
+            WindowKind::After(point) | WindowKind::Before(point) => point.walk_spans(f),
+        }
+        keyword.walk_spans(f);
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Duration {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Duration { amount, unit, span } = self;
+        amount.walk_spans(f);
+        unit.walk_spans(f);
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Operation {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Operation {
+            operator: _,
+            operator_span,
+            operands,
+            span,
+        } = self;
+        operator_span.walk_spans(f);
+        match operands {
+            Operands::None => {}
+            Operands::One(value) => value.walk_spans(f),
+            Operands::Two(first, second) => {
+                first.walk_spans(f);
+                second.walk_spans(f);
+            }
+            Operands::Duration(duration) => duration.walk_spans(f),
+        }
+        span.walk_spans(f);
+    }
+}
+
+impl WalkSpans for Literal {
+    fn walk_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        let Literal { kind, span } = self;
+        if let LiteralKind::List(items) = kind {
+            items.walk_spans(f);
+        }
+        span.walk_spans(f);
+    }
+}

@@ -6,7 +6,7 @@ pub mod lexer;
 pub mod parser;
 pub mod printer;
 
-pub use parser::{parse, MAX_DEPTH};
+pub use parser::{parse, reparse, Reuse, MAX_DEPTH};
 
 use seg_diag::{Code, Diagnostic, FileId, Label, Span};
 

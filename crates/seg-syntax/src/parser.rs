@@ -6,6 +6,8 @@
 //! the file is split at top-level `segment` keywords so that one broken segment still lets every
 //! other segment parse and be checked.
 
+use std::collections::HashMap;
+
 use pest::iterators::Pair;
 use pest::Parser as _;
 use seg_diag::{Code, Diagnostic, FileId, Label, Span};
@@ -24,6 +26,51 @@ pub const MAX_DEPTH: usize = 256;
 /// Parses one file. Never fails and never panics: problems come back as diagnostics, and every
 /// segment that parsed is in the module.
 pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
+    let (module, diagnostics, _) = parse_chunks(file, text, None, false);
+    (module, diagnostics)
+}
+
+/// What one parse of a file leaves for the next parse of the same file: each segment that
+/// parsed, by the text it was parsed from. An editor re-parses on every keystroke; with this,
+/// only the segments whose text changed go through pest again (the others are moved to where
+/// their text now stands), and the result is exactly what [`parse`] returns.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    file: Option<FileId>,
+    chunks: HashMap<Box<str>, ParsedChunk>,
+    /// How many segments the parse that left this took from the one before.
+    reused: usize,
+}
+
+impl Reuse {
+    /// How many segments the parse that returned this took from the previous parse instead of
+    /// parsing them again.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+/// A segment that parsed, with the diagnostics its building reported, as built at `start`.
+#[derive(Debug)]
+struct ParsedChunk {
+    start: usize,
+    segment: Segment,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// [`parse`] reusing what an earlier parse of the same file left (none at first); returns what
+/// this parse leaves for the next.
+pub fn reparse(file: FileId, text: &str, previous: Reuse) -> (Module, Vec<Diagnostic>, Reuse) {
+    let previous = Some(previous).filter(|reuse| reuse.file == Some(file));
+    parse_chunks(file, text, previous, true)
+}
+
+fn parse_chunks(
+    file: FileId,
+    text: &str,
+    mut previous: Option<Reuse>,
+    keep: bool,
+) -> (Module, Vec<Diagnostic>, Reuse) {
     let tokens = tokenize(text);
     let mut diagnostics = Vec::new();
     let comments = tokens
@@ -44,6 +91,11 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
         .filter(|t| !t.kind.is_comment())
         .collect();
 
+    let mut reuse = Reuse {
+        file: Some(file),
+        chunks: HashMap::new(),
+        reused: 0,
+    };
     let mut segments = Vec::new();
     for chunk in split_segments(&significant, text.len()) {
         if let Some(token) = too_deep(&significant[chunk.tokens.clone()]) {
@@ -58,27 +110,26 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
             continue;
         }
         let source = &text[chunk.start..chunk.end];
-        let parsed = stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || {
-            SegParser::parse(Rule::segment_chunk, source)
-        });
-        match parsed {
-            Ok(mut pairs) => {
-                let chunk_pair = pairs.next().expect("segment_chunk always yields one pair");
-                let segment_pair = chunk_pair
-                    .into_inner()
-                    .next()
-                    .expect("segment_chunk holds a segment");
-                let mut builder = Builder {
-                    file,
-                    base: chunk.start,
-                    diagnostics: &mut diagnostics,
-                };
-                let mut segment = builder.segment(segment_pair);
-                segment.doc = doc_comment(text, &tokens, segment.span.start as usize);
-                segments.push(segment);
+        let earlier = previous.as_mut().and_then(|p| p.chunks.remove(source));
+        let parsed = match earlier {
+            Some(earlier) => {
+                reuse.reused += 1;
+                Some(earlier.moved_to(chunk.start))
             }
-            Err(error) => diagnostics.push(syntax_error(file, text, chunk.start, &error)),
-        }
+            None => parse_chunk(file, text, chunk.start, source, &mut diagnostics),
+        };
+        let Some(parsed) = parsed else { continue };
+        let mut segment = if keep {
+            diagnostics.extend(parsed.diagnostics.iter().cloned());
+            let segment = parsed.segment.clone();
+            reuse.chunks.insert(source.into(), parsed);
+            segment
+        } else {
+            diagnostics.extend(parsed.diagnostics);
+            parsed.segment
+        };
+        segment.doc = doc_comment(text, &tokens, segment.span.start as usize);
+        segments.push(segment);
     }
     if segments.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::new(
@@ -87,7 +138,64 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
             Label::new(file, Span::new(0, 0), "expected `segment <id> { … }`"),
         ));
     }
-    (Module { segments, comments }, diagnostics)
+    (Module { segments, comments }, diagnostics, reuse)
+}
+
+/// Parses the chunk `source`, which starts at `start` in `text`. A syntax error goes straight to
+/// `diagnostics` (its wording depends on the text after the chunk, so it is never reused).
+fn parse_chunk(
+    file: FileId,
+    text: &str,
+    start: usize,
+    source: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ParsedChunk> {
+    let parsed = stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || {
+        SegParser::parse(Rule::segment_chunk, source)
+    });
+    match parsed {
+        Ok(mut pairs) => {
+            let chunk_pair = pairs.next().expect("segment_chunk always yields one pair");
+            let segment_pair = chunk_pair
+                .into_inner()
+                .next()
+                .expect("segment_chunk holds a segment");
+            let mut built = Vec::new();
+            let mut builder = Builder {
+                file,
+                base: start,
+                diagnostics: &mut built,
+            };
+            let segment = builder.segment(segment_pair);
+            Some(ParsedChunk {
+                start,
+                segment,
+                diagnostics: built,
+            })
+        }
+        Err(error) => {
+            diagnostics.push(syntax_error(file, text, start, &error));
+            None
+        }
+    }
+}
+
+impl ParsedChunk {
+    /// The same chunk as if parsed at `start`.
+    fn moved_to(mut self, start: usize) -> ParsedChunk {
+        let delta = start as isize - self.start as isize;
+        if delta != 0 {
+            self.segment
+                .spans_mut(&mut |span| *span = span.shifted(delta));
+            for diagnostic in &mut self.diagnostics {
+                for (_, span) in diagnostic.places_mut() {
+                    *span = span.shifted(delta);
+                }
+            }
+        }
+        self.start = start;
+        self
+    }
 }
 
 /// A byte range of the text holding one top-level segment (plus the comments after it).

@@ -143,6 +143,28 @@ fn the_deepest_accepted_nesting_parses_and_prints() {
 // ---- A big file --------------------------------------------------------------------------------
 
 /// A realistic segment, numbered: properties, comments, every kind of condition.
+/// An error deep inside nested blocks is found in one pass: every way a broken block could be
+/// read again (as a combiner, then as a block on a path named `all` …) doubled the work per
+/// level, so 20 levels took seconds and MAX_DEPTH levels never finished. Each of these would
+/// hang this test if the grammar backtracked through the levels again.
+#[test]
+fn errors_at_the_deepest_accepted_nesting_are_found_in_one_pass() {
+    let levels = MAX_DEPTH - 2;
+    for (open, inside) in [
+        ("all { ", "\" all { x"),
+        ("any { ", "x is"),
+        ("none { ", "customer.group is \"VIP\" }"),
+        ("billing_address { ", "city is"),
+        ("any addresses { ", "count(orders"),
+        ("not all { ", "}} x"),
+    ] {
+        let text = format!("segment deep {{\n{} {inside}\n", open.repeat(levels / 2));
+        let (_, diagnostics) = seg_syntax::parse(FileId(0), &text);
+        assert_eq!(diagnostics.len(), 1, "{open:?} {inside:?}: {diagnostics:?}");
+        assert_eq!(diagnostics[0].code, Code::E0002);
+    }
+}
+
 fn generated_segment(i: usize) -> String {
     format!(
         r#"/// Segment number {i}.
