@@ -1,21 +1,15 @@
 //! Finding and loading what a command works on: the `.seg` files named on the command line
-//! (folders searched recursively), the `seg.toml` project file and the schema it names.
+//! (folders searched recursively), the `seg.toml` project file and the schema it names. The
+//! project file's format is seg-ide's [`ProjectFile`], so the editor reads it the same way.
 
 use std::path::{Path, PathBuf};
 
 use seg_diag::{Diagnostic, FileId, SourceFile, Sources};
+use seg_ide::{clean, ProjectFile};
 use seg_schema::Schema;
 use seg_syntax::ast::Module;
 
 use crate::UsageError;
-
-/// The project file: paths relative to the folder holding it.
-#[derive(serde::Deserialize, Debug, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    pub schema: Option<PathBuf>,
-    pub catalog: Option<PathBuf>,
-}
 
 /// A `seg.toml` found, with its paths made relative to the working directory.
 #[derive(Debug)]
@@ -48,17 +42,17 @@ pub fn find_project(start: &Path) -> Result<Option<Project>, UsageError> {
             let shown = shown_dir.join("seg.toml");
             let text = std::fs::read_to_string(&candidate)
                 .map_err(|e| UsageError(format!("cannot read {}: {e}", shown.display())))?;
-            let config: Config = toml::from_str(&text).map_err(|e| {
+            let config = ProjectFile::parse(&text).map_err(|e| {
                 UsageError(format!(
                     "{} is not a valid project file: {e}",
                     shown.display()
                 ))
             })?;
-            let resolve = |p: Option<PathBuf>| p.map(|p| clean(&shown_dir.join(p)));
+            let (schema, catalog) = config.resolve(&shown_dir);
             return Ok(Some(Project {
                 file: clean(&shown),
-                schema: resolve(config.schema),
-                catalog: resolve(config.catalog),
+                schema,
+                catalog,
             }));
         }
         folder = dir.parent();
@@ -71,27 +65,6 @@ pub fn find_project(start: &Path) -> Result<Option<Project>, UsageError> {
         });
     }
     Ok(None)
-}
-
-/// Removes `.` components and `x/..` pairs without touching the filesystem.
-fn clean(path: &Path) -> PathBuf {
-    let mut out: Vec<std::path::Component> = Vec::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir
-                if matches!(out.last(), Some(std::path::Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        PathBuf::from(".")
-    } else {
-        out.iter().collect()
-    }
 }
 
 /// Every `.seg` file named or found under the given paths, sorted within each folder so that

@@ -555,7 +555,7 @@ fn operator_items(items: &mut Items, schema: &Schema, field: Option<FieldRef>, w
     let ty = field.and_then(|f| f.ty(schema));
     let operators: Vec<Operator> = match ty {
         Some(ty) => model::operators_for(ty).to_vec(),
-        None => ALL_OPERATORS.to_vec(),
+        None => Operator::ALL.to_vec(),
     };
     let typed: Vec<&str> = words.iter().map(String::as_str).collect();
     // In a string only a value can be typed.
@@ -635,34 +635,6 @@ fn unit_items(items: &mut Items, hours: bool) {
     }
     items.push("weeks", CompletionKind::Unit, None);
 }
-
-/// Every operator, in the order of the spec's table (for a field whose type is unknown).
-const ALL_OPERATORS: [Operator; 24] = [
-    Operator::Is,
-    Operator::IsNot,
-    Operator::IsEmpty,
-    Operator::IsNotEmpty,
-    Operator::Contains,
-    Operator::DoesNotContain,
-    Operator::ContainsAnyOf,
-    Operator::ContainsAllOf,
-    Operator::StartsWith,
-    Operator::EndsWith,
-    Operator::In,
-    Operator::NotIn,
-    Operator::Gt,
-    Operator::Ge,
-    Operator::Lt,
-    Operator::Le,
-    Operator::Between,
-    Operator::Before,
-    Operator::After,
-    Operator::OnOrBefore,
-    Operator::OnOrAfter,
-    Operator::WithinLast,
-    Operator::MoreThanAgo,
-    Operator::AnniversaryWithinNext,
-];
 
 fn property_detail(key: PropertyKey) -> &'static str {
     match key {

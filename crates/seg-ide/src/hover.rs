@@ -9,12 +9,11 @@ use seg_check::model::{self, Collection};
 use seg_diag::Span;
 use seg_schema::{Attribute, Entity};
 use seg_syntax::ast::{AggregateFn, Operator, PropertyKey};
-use seg_syntax::lexer::TokenKind;
 
 use crate::analysis::Analysis;
 use crate::completion::element_words;
 use crate::file::{display_path, is_word};
-use crate::scan::{FieldRef, Namespace, Role, Scan};
+use crate::scan::{is_symbol, FieldRef, Namespace, Role, Scan};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -141,16 +140,7 @@ pub(crate) fn token_at(tokens: &[seg_syntax::lexer::Token], offset: usize) -> Op
     }
     let before = i.checked_sub(1)?;
     let t = tokens[before];
-    let interesting = is_word(t.kind)
-        || matches!(
-            t.kind,
-            TokenKind::EqEq
-                | TokenKind::NotEq
-                | TokenKind::Ge
-                | TokenKind::Le
-                | TokenKind::Gt
-                | TokenKind::Lt
-        );
+    let interesting = is_word(t.kind) || is_symbol(t.kind);
     (t.span.end as usize == offset && interesting).then_some(before)
 }
 

@@ -46,4 +46,4 @@ pub use highlight::{Highlight, HighlightKind};
 pub use host::AnalysisHost;
 pub use hover::Hover;
 pub use navigation::{Symbol, Target};
-pub use project::{find_project, Project};
+pub use project::{clean, find_project, Project, ProjectFile};

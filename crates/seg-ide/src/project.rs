@@ -1,22 +1,37 @@
 //! Finding a file's project: the `seg.toml` in its folder or the nearest folder above (spec §7),
 //! the schema and catalog it names, and the `.seg` files below it.
 //!
-//! This is the discovery of `seg-cli/src/project.rs`, copied rather than shared because the CLI
-//! works on paths relative to the working directory and reads the disk directly, while the
-//! editor works on absolute paths through [`FileSystem`]. The rules are the same: the first
-//! `seg.toml` going up wins, its paths are relative to its folder, unknown keys are an error,
-//! and a folder's `.seg` files are taken recursively in sorted order.
+//! The project file's format ([`ProjectFile`]) and path cleaning are shared with the CLI
+//! (`seg-cli/src/project.rs`), which finds the project the same way but on paths relative to the
+//! working directory, straight from the disk, and stops at a broken project file; the editor
+//! works on absolute paths through [`FileSystem`] and keeps going with the problem reported.
+//! The rules are the same: the first `seg.toml` going up wins, its paths are relative to its
+//! folder, unknown keys are an error, and a folder's `.seg` files are taken recursively in
+//! sorted order.
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::fs::FileSystem;
 
-/// The project file's contents: paths relative to the folder holding it.
-#[derive(serde::Deserialize, Debug, Default)]
+/// The contents of a `seg.toml`: paths relative to the folder holding it.
+#[derive(serde::Deserialize, Debug, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-struct Config {
-    schema: Option<PathBuf>,
-    catalog: Option<PathBuf>,
+pub struct ProjectFile {
+    pub schema: Option<PathBuf>,
+    pub catalog: Option<PathBuf>,
+}
+
+impl ProjectFile {
+    /// Reads the file's text; the error says what is wrong (TOML syntax, an unknown key …).
+    pub fn parse(text: &str) -> Result<ProjectFile, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The schema and catalog paths joined to `folder` (the one holding the file), cleaned.
+    pub fn resolve(self, folder: &Path) -> (Option<PathBuf>, Option<PathBuf>) {
+        let resolve = |p: Option<PathBuf>| p.map(|p| clean(&folder.join(p)));
+        (resolve(self.schema), resolve(self.catalog))
+    }
 }
 
 /// A `seg.toml` found, its paths made absolute.
@@ -71,11 +86,8 @@ fn load_project(fs: &dyn FileSystem, dir: &Path, file: PathBuf) -> Project {
             return project;
         }
     };
-    match toml::from_str::<Config>(&text) {
-        Ok(config) => {
-            project.schema = config.schema.map(|p| clean(&dir.join(p)));
-            project.catalog = config.catalog.map(|p| clean(&dir.join(p)));
-        }
+    match ProjectFile::parse(&text) {
+        Ok(config) => (project.schema, project.catalog) = config.resolve(dir),
         Err(e) => {
             project.error = Some(format!(
                 "{} is not a valid project file: {e}",
@@ -87,7 +99,7 @@ fn load_project(fs: &dyn FileSystem, dir: &Path, file: PathBuf) -> Project {
 }
 
 /// Removes `.` components and `x/..` pairs without touching the filesystem.
-pub(crate) fn clean(path: &Path) -> PathBuf {
+pub fn clean(path: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for component in path.components() {
         match component {

@@ -311,7 +311,8 @@ fn is_prefix(words: &[&str], spelling: &[&str]) -> bool {
     words.len() <= spelling.len() && spelling[..words.len()] == *words
 }
 
-fn is_symbol(kind: TokenKind) -> bool {
+/// The comparison symbols (`==`, `!=`, `>=`, `<=`, `>`, `<`).
+pub(crate) fn is_symbol(kind: TokenKind) -> bool {
     matches!(
         kind,
         TokenKind::EqEq

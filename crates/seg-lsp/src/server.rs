@@ -392,15 +392,24 @@ impl<'c> Server<'c> {
         Some((analysis, path))
     }
 
+    /// The analysis, the path and the byte offset of the position a request names.
+    fn at(
+        &mut self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<(Arc<Analysis>, PathBuf, usize)> {
+        let (analysis, path) = self.document(&at.text_document.uri)?;
+        let offset = convert::offset(analysis.source(&path)?, at.position);
+        Some((analysis, path, offset))
+    }
+
     fn completion(&mut self, p: lsp::CompletionParams) -> Answer {
-        let position = p.text_document_position;
-        let Some((analysis, path)) = self.document(&position.text_document.uri) else {
-            return json(lsp::CompletionResponse::Array(Vec::new()));
+        let none = || json(lsp::CompletionResponse::Array(Vec::new()));
+        let Some((analysis, path, offset)) = self.at(&p.text_document_position) else {
+            return none();
         };
         let Some(file) = analysis.source(&path) else {
-            return json(lsp::CompletionResponse::Array(Vec::new()));
+            return none();
         };
-        let offset = convert::offset(file, position.position);
         let trigger = p
             .context
             .filter(|c| c.trigger_kind == lsp::CompletionTriggerKind::TRIGGER_CHARACTER)
@@ -416,21 +425,18 @@ impl<'c> Server<'c> {
     }
 
     fn hover(&mut self, p: lsp::HoverParams) -> Answer {
-        let position = p.text_document_position_params;
-        let Some((analysis, path)) = self.document(&position.text_document.uri) else {
+        let Some((analysis, path, offset)) = self.at(&p.text_document_position_params) else {
             return Ok(Value::Null);
         };
-        let Some(file) = analysis.source(&path) else {
-            return Ok(Value::Null);
-        };
-        let offset = convert::offset(file, position.position);
         match analysis.hover(&path, offset) {
             Some(hover) => json(lsp::Hover {
                 contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                     kind: lsp::MarkupKind::Markdown,
                     value: hover.markdown,
                 }),
-                range: Some(convert::range(file, hover.span)),
+                range: analysis
+                    .source(&path)
+                    .map(|file| convert::range(file, hover.span)),
             }),
             None => Ok(Value::Null),
         }
@@ -450,14 +456,9 @@ impl<'c> Server<'c> {
     }
 
     fn definition(&mut self, p: lsp::GotoDefinitionParams) -> Answer {
-        let position = p.text_document_position_params;
-        let Some((analysis, path)) = self.document(&position.text_document.uri) else {
+        let Some((analysis, path, offset)) = self.at(&p.text_document_position_params) else {
             return Ok(Value::Null);
         };
-        let Some(file) = analysis.source(&path) else {
-            return Ok(Value::Null);
-        };
-        let offset = convert::offset(file, position.position);
         let targets = analysis.definition(&path, offset);
         if targets.is_empty() {
             return Ok(Value::Null);
@@ -468,14 +469,9 @@ impl<'c> Server<'c> {
     }
 
     fn references(&mut self, p: lsp::ReferenceParams) -> Answer {
-        let position = p.text_document_position;
-        let Some((analysis, path)) = self.document(&position.text_document.uri) else {
+        let Some((analysis, path, offset)) = self.at(&p.text_document_position) else {
             return json(Vec::<lsp::Location>::new());
         };
-        let Some(file) = analysis.source(&path) else {
-            return json(Vec::<lsp::Location>::new());
-        };
-        let offset = convert::offset(file, position.position);
         let targets = analysis.references(&path, offset, p.context.include_declaration);
         json(self.locations(&analysis, targets))
     }

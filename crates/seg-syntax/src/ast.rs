@@ -341,6 +341,34 @@ pub enum Operator {
 }
 
 impl Operator {
+    /// Every operator, in the order of the spec's table (§2.2).
+    pub const ALL: [Operator; 24] = [
+        Operator::Is,
+        Operator::IsNot,
+        Operator::IsEmpty,
+        Operator::IsNotEmpty,
+        Operator::Contains,
+        Operator::DoesNotContain,
+        Operator::ContainsAnyOf,
+        Operator::ContainsAllOf,
+        Operator::StartsWith,
+        Operator::EndsWith,
+        Operator::In,
+        Operator::NotIn,
+        Operator::Gt,
+        Operator::Ge,
+        Operator::Lt,
+        Operator::Le,
+        Operator::Between,
+        Operator::Before,
+        Operator::After,
+        Operator::OnOrBefore,
+        Operator::OnOrAfter,
+        Operator::WithinLast,
+        Operator::MoreThanAgo,
+        Operator::AnniversaryWithinNext,
+    ];
+
     /// The canonical spelling, as the formatter writes it (operands go where `…` would).
     pub fn as_str(self) -> &'static str {
         match self {

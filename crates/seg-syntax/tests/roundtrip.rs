@@ -149,30 +149,23 @@ fn duration() -> impl Strategy<Value = Duration> {
 
 // ---- Operations and windows ----------------------------------------------------------------------
 
-const ONE_OPERAND: &[Operator] = &[
-    Operator::Is,
-    Operator::IsNot,
-    Operator::Contains,
-    Operator::DoesNotContain,
-    Operator::ContainsAnyOf,
-    Operator::ContainsAllOf,
-    Operator::StartsWith,
-    Operator::EndsWith,
-    Operator::In,
-    Operator::NotIn,
-    Operator::Gt,
-    Operator::Ge,
-    Operator::Lt,
-    Operator::Le,
-    Operator::Before,
-    Operator::After,
-    Operator::OnOrBefore,
-    Operator::OnOrAfter,
-];
+/// The operators that take one value or list.
+fn one_operand() -> Vec<Operator> {
+    use Operator::*;
+    Operator::ALL
+        .into_iter()
+        .filter(|op| {
+            !matches!(
+                op,
+                IsEmpty | IsNotEmpty | Between | WithinLast | MoreThanAgo | AnniversaryWithinNext
+            )
+        })
+        .collect()
+}
 
 fn operation() -> impl Strategy<Value = Operation> {
     let operands = prop_oneof![
-        (select(ONE_OPERAND), operand()).prop_map(|(op, a)| (op, Operands::One(a))),
+        (select(one_operand()), operand()).prop_map(|(op, a)| (op, Operands::One(a))),
         select(vec![Operator::IsEmpty, Operator::IsNotEmpty]).prop_map(|op| (op, Operands::None)),
         (operand(), operand()).prop_map(|(a, b)| (Operator::Between, Operands::Two(a, b))),
         (

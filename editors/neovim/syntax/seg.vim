@@ -1,5 +1,5 @@
 " Vim syntax file
-" Language:    Seg (customer segments, https://github.com/seg-lang/seg)
+" Language:    Seg (customer segments)
 " Filenames:   *.seg
 "
 " Seg keywords are contextual (an attribute may be called `name` or `count`): properties are
