@@ -11,7 +11,11 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use fixture::{short, Fixture};
 use serde_json::{json, Value};
+
+#[path = "../../seg-ide/tests/fixture/mod.rs"]
+mod fixture;
 
 const SCHEMA: &str = include_str!("../../../examples/schema.json");
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -162,16 +166,23 @@ impl Client {
     }
 
     fn initialize(&mut self, root: &Path) -> Value {
+        self.initialize_with(
+            root,
+            json!({
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                "textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}
+            }),
+        )
+    }
+
+    fn initialize_with(&mut self, root: &Path, capabilities: Value) -> Value {
         let response = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": uri(root),
                 "workspaceFolders": [{"uri": uri(root), "name": "project"}],
-                "capabilities": {
-                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
-                    "textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}
-                }
+                "capabilities": capabilities
             }),
         );
         self.notify("initialized", json!({}));
@@ -282,10 +293,11 @@ fn position_after(text: &str, needle: &str) -> Value {
     position_at(text, offset)
 }
 
+/// The zero-based LSP position of a byte offset (characters in UTF-16 units).
 fn position_at(text: &str, offset: usize) -> Value {
     let line = text[..offset].matches('\n').count();
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    json!({"line": line, "character": offset - start})
+    json!({"line": line, "character": text[start..offset].encode_utf16().count()})
 }
 
 fn snapshot(name: &str, text: String) {
@@ -813,6 +825,169 @@ fn a_schema_change_rechecks_the_open_files() {
     client.change(&schema, 2, "{\"customer\": [}");
     let on_schema = client.diagnostics(&uri(&schema));
     assert_eq!(on_schema["diagnostics"][0]["code"], "E0101");
+    assert_eq!(client.finish(), Some(0));
+}
+
+/// seg-ide's editor fixtures (`crates/seg-ide/tests/fixtures`, cursors marked `$0`) asked over
+/// the protocol, each fixture in a project folder of its own: every completion, hover,
+/// definition and references answer is seg-ide's answer at the same cursor (labels, markdown,
+/// places), and the protocol's answers are snapshotted.
+#[test]
+fn the_editor_fixtures_answer_alike_over_the_protocol() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seg-ide/tests/fixtures");
+    let schema = std::fs::read_to_string(fixtures.join("schema.json")).unwrap();
+    for feature in ["completion", "hover", "definition", "references"] {
+        let root =
+            std::env::temp_dir().join(format!("seg-lsp-{}-editor-{feature}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let all = Fixture::all(&fixtures.join(feature));
+        for (stem, fixture) in &all {
+            let dir = root.join(stem);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("seg.toml"), "schema = \"schema.json\"\n").unwrap();
+            std::fs::write(dir.join("schema.json"), &schema).unwrap();
+            for (path, text) in &fixture.files[1..] {
+                let on_disk = dir.join(short(path));
+                std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
+                std::fs::write(on_disk, text).unwrap();
+            }
+        }
+        let mut client = Client::start(&root);
+        client.initialize(&root);
+        let mut out = String::new();
+        for (stem, fixture) in &all {
+            let dir = root.join(stem);
+            let on_disk = |path: &Path| dir.join(short(path));
+            // The other side: seg-ide on the same fixture, in memory.
+            let mut host = fixture.host(&schema);
+            let analysis = host.analysis(fixture.main());
+            let (main, text) = &fixture.files[0];
+            client.open(&on_disk(main), text);
+            client.diagnostics(&uri(&on_disk(main)));
+            for (path, offset) in &fixture.cursors {
+                out.push_str(&format!(
+                    "── {stem} {}\n",
+                    fixture.cursor_line(path, *offset)
+                ));
+                let at = json!({
+                    "textDocument": {"uri": uri(&on_disk(path))},
+                    "position": position_at(fixture.text(path), *offset),
+                });
+                let place = |path: &Path, span: seg_diag::Span| {
+                    let text = fixture.text(path);
+                    json!({
+                        "uri": uri(&on_disk(path)),
+                        "range": {
+                            "start": position_at(text, span.start as usize),
+                            "end": position_at(text, span.end as usize)
+                        }
+                    })
+                };
+                let answer = match feature {
+                    "completion" => {
+                        let response = client.request("textDocument/completion", at);
+                        let labels: Vec<&str> = response["result"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|item| item["label"].as_str().unwrap())
+                            .collect();
+                        let expected: Vec<String> = analysis
+                            .completions(path, *offset, None)
+                            .into_iter()
+                            .map(|item| item.label)
+                            .collect();
+                        assert_eq!(
+                            labels,
+                            expected,
+                            "{stem}: {}",
+                            fixture.cursor_line(path, *offset)
+                        );
+                        items(&response)
+                    }
+                    "hover" => {
+                        let response = client.request("textDocument/hover", at);
+                        let expected = analysis.hover(path, *offset).map(|h| h.markdown);
+                        assert_eq!(
+                            response["result"]["contents"]["value"].as_str(),
+                            expected.as_deref(),
+                            "{stem}: {}",
+                            fixture.cursor_line(path, *offset)
+                        );
+                        format!("{}\n", client.show(&response["result"]))
+                    }
+                    _ => {
+                        let (response, expected) = if feature == "definition" {
+                            (
+                                client.request("textDocument/definition", at),
+                                analysis.definition(path, *offset),
+                            )
+                        } else {
+                            let mut params = at;
+                            params["context"] = json!({"includeDeclaration": true});
+                            (
+                                client.request("textDocument/references", params),
+                                analysis.references(path, *offset, true),
+                            )
+                        };
+                        let expected: Vec<Value> = expected
+                            .iter()
+                            .map(|t| place(&t.path, t.focus_span))
+                            .collect();
+                        let got = match &response["result"] {
+                            Value::Null => Vec::new(),
+                            list => list.as_array().unwrap().clone(),
+                        };
+                        assert_eq!(
+                            got,
+                            expected,
+                            "{stem}: {}",
+                            fixture.cursor_line(path, *offset)
+                        );
+                        format!("{}\n", client.show(&response["result"]))
+                    }
+                };
+                out.push_str(&answer);
+            }
+        }
+        snapshot(&format!("lsp_editor_fixtures_{feature}"), out);
+        assert_eq!(client.finish(), Some(0));
+    }
+}
+
+#[test]
+fn without_file_watching_a_schema_saved_elsewhere_is_seen_at_the_next_edit() {
+    let text = "segment tiers {\n  applies_to registered\n  customer.tier is \"Gold\"\n}\n";
+    let root = project("schema-poll", &[]);
+    let main = root.join("segments/tiers.seg");
+    let mut client = Client::start(&root);
+    // As Neovim 0.7 does: no `didChangeWatchedFiles`.
+    client.initialize_with(&root, json!({}));
+    client.open(&main, text);
+    assert_eq!(
+        client.diagnostics(&uri(&main))["diagnostics"][0]["code"],
+        "E0201"
+    );
+    let extended = SCHEMA.replacen(
+        "\"customer\": [",
+        "\"customer\": [\n    {\"code\": \"tier\", \"label\": \"Tier\", \"type\": \"select\", \"options\": [\"Gold\"], \"use_in_customer_segment\": true},",
+        1,
+    );
+    std::fs::write(root.join("schema.json"), &extended).unwrap();
+    // The next keystroke in the segment file (a space typed at its end) re-checks.
+    client.edit(&main, 2, &[((4, 0), (4, 0), " ")]);
+    assert_eq!(client.diagnostics(&uri(&main))["diagnostics"], json!([]));
+    // And a seg.toml pointing elsewhere is seen as well.
+    std::fs::write(root.join("seg.toml"), "schema = \"missing.json\"\n").unwrap();
+    client.edit(&main, 3, &[((4, 0), (4, 1), "")]);
+    let message = client.notification("window/showMessage", |_| true);
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read schema"),
+        "{message}"
+    );
     assert_eq!(client.finish(), Some(0));
 }
 

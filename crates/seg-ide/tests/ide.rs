@@ -7,103 +7,15 @@
 //! whose `seg.toml` names `tests/fixtures/schema.json` (a copy of the examples' schema).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use fixture::{line_of, short, Fixture};
 use seg_diag::Span;
-use seg_ide::{Analysis, AnalysisHost, MemoryFs};
+use seg_ide::Analysis;
+
+mod fixture;
 
 const SCHEMA: &str = include_str!("fixtures/schema.json");
-const ROOT: &str = "/project";
-const CURSOR: &str = "$0";
-
-struct Fixture {
-    /// Path and text (markers removed); the first is the open document.
-    files: Vec<(PathBuf, String)>,
-    cursors: Vec<(PathBuf, usize)>,
-}
-
-impl Fixture {
-    fn load(path: &Path) -> Fixture {
-        let raw = std::fs::read_to_string(path).unwrap();
-        let mut sections: Vec<(String, String)> = Vec::new();
-        for line in raw.split_inclusive('\n') {
-            if let Some(name) = line.strip_prefix("//- ") {
-                sections.push((name.trim().to_string(), String::new()));
-            } else if let Some((_, text)) = sections.last_mut() {
-                text.push_str(line);
-            } else {
-                sections.push(("segments/main.seg".to_string(), line.to_string()));
-            }
-        }
-        let mut files = Vec::new();
-        let mut cursors = Vec::new();
-        for (name, text) in sections {
-            let path = Path::new(ROOT).join(name);
-            let mut clean = String::new();
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find(CURSOR) {
-                clean.push_str(&rest[..at]);
-                cursors.push((path.clone(), clean.len()));
-                rest = &rest[at + CURSOR.len()..];
-            }
-            clean.push_str(rest);
-            files.push((path, clean));
-        }
-        Fixture { files, cursors }
-    }
-
-    fn host(&self) -> AnalysisHost {
-        let mut fs = MemoryFs::new();
-        fs.insert(
-            Path::new(ROOT).join("seg.toml"),
-            "schema = \"schema.json\"\n",
-        );
-        fs.insert(Path::new(ROOT).join("schema.json"), SCHEMA);
-        for (path, text) in &self.files[1..] {
-            fs.insert(path.clone(), text.as_bytes());
-        }
-        let mut host = AnalysisHost::new(Box::new(fs));
-        let (path, text) = &self.files[0];
-        host.set_file(path, text);
-        host
-    }
-
-    fn main(&self) -> &Path {
-        &self.files[0].0
-    }
-
-    fn text(&self, path: &Path) -> &str {
-        self.files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map_or("", |(_, t)| t.as_str())
-    }
-
-    /// The cursor's line with `$0` put back, to head each answer.
-    fn cursor_line(&self, path: &Path, offset: usize) -> String {
-        let text = self.text(path);
-        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        format!(
-            "{}:{}: {}$0{}",
-            short(path),
-            line_of(text, offset),
-            &text[start..offset].trim_start(),
-            &text[offset..end]
-        )
-    }
-}
-
-fn short(path: &Path) -> String {
-    path.strip_prefix(ROOT)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset].matches('\n').count() + 1
-}
 
 /// `line:column` (1-based, columns in characters) of both ends, and the text between.
 fn place(text: &str, span: Span) -> String {
@@ -137,22 +49,12 @@ fn snapshot(name: &str, text: String) {
 
 /// Runs `answer` on every fixture of a feature folder.
 fn each_fixture(feature: &str, answer: impl Fn(&Fixture, &Analysis) -> String) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(feature);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "seg"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
-    for path in paths {
-        let fixture = Fixture::load(&path);
-        let mut host = fixture.host();
+    for (stem, fixture) in Fixture::all(&folder) {
+        let mut host = fixture.host(SCHEMA);
         let analysis = host.analysis(fixture.main());
-        let stem = path.file_stem().unwrap().to_string_lossy();
         snapshot(&format!("{feature}@{stem}"), answer(&fixture, &analysis));
     }
 }

@@ -26,3 +26,13 @@ impl FileSystem for StdFs {
             .collect()
     }
 }
+
+/// What a file on disk looks like from outside (modification time and size), to notice that it
+/// changed without reading it; `None` when it cannot be read.
+pub(crate) type Stamp = Option<(Option<std::time::SystemTime>, u64)>;
+
+pub(crate) fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.modified().ok(), m.len()))
+}

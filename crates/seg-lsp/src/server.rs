@@ -38,6 +38,9 @@ pub(crate) struct Server<'c> {
     /// The workspace folders, for workspace symbols.
     roots: Vec<PathBuf>,
     watch_files: bool,
+    /// Without the client's file watching: the project files and schemas of the open documents,
+    /// as last seen on disk (see [`Server::poll_disk`]).
+    stamps: HashMap<PathBuf, crate::fs::Stamp>,
     shutdown_requested: bool,
 }
 
@@ -89,6 +92,7 @@ impl<'c> Server<'c> {
             shown: HashSet::new(),
             roots,
             watch_files,
+            stamps: HashMap::new(),
             shutdown_requested: false,
         }
     }
@@ -320,6 +324,7 @@ impl<'c> Server<'c> {
     /// of another, through `in segment` or the schema) and of the schemas of their projects.
     /// Unchanged diagnostics are not sent again, except for `changed`, the document just edited.
     fn publish(&mut self, changed: Option<&Path>) {
+        self.poll_disk();
         let analyses = self.host.open_analyses();
         for analysis in &analyses {
             if let Some(problem) = analysis.problem() {
@@ -354,6 +359,30 @@ impl<'c> Server<'c> {
                     continue;
                 }
                 self.send_diagnostics(uri, diagnostics, version);
+            }
+        }
+    }
+
+    /// For a client that does not report changes on disk (no `didChangeWatchedFiles`, as in
+    /// Neovim before 0.9): looks at the project files and schemas of the open documents before
+    /// each publish, and drops what was derived from any that changed since it was last seen.
+    /// A schema saved in another editor is then picked up at the next keystroke or save.
+    fn poll_disk(&mut self) {
+        if self.watch_files {
+            return;
+        }
+        let mut paths = Vec::new();
+        for analysis in self.host.open_analyses() {
+            if let Some(project) = analysis.project() {
+                paths.push(project.file.clone());
+                paths.extend(project.schema.clone());
+            }
+        }
+        for path in paths {
+            let now = crate::fs::stamp(&path);
+            let before = self.stamps.insert(path.clone(), now);
+            if before.is_some_and(|before| before != now) {
+                self.host.disk_changed(&path);
             }
         }
     }
