@@ -271,6 +271,22 @@ fn load_datalogic(bencher: Bencher) {
 // ---------------------------------------------------------------------------------------------
 // The peers: each one's program, data conversion and evaluation
 
+/// The predicate in the C-like syntax CEL and Rhai share: maps with `.`, `in` on a list
+/// literal, `&&`, and `subtotal` as a float against `100.0` (neither mixes ints and floats).
+fn c_like_source() -> String {
+    format!(
+        "logged_in \
+         && customer.group in [\"{}\", \"{}\"] \
+         && cart.subtotal >= {:.1} \
+         && customer.reward_points >= {POINTS_MIN} && customer.reward_points <= {POINTS_MAX} \
+         && customer.created_at < {CREATED_BEFORE_SECS} \
+         && customer.newsletter_subscribed",
+        GROUPS_FOLDED[0],
+        GROUPS_FOLDED[1],
+        SUBTOTAL_MIN_UNITS as f64 / 10_000.0,
+    )
+}
+
 /// CEL (crate `cel`, formerly cel-interpreter): a tree-walking interpreter over `cel::Value`.
 /// Each profile is a `Context` sharing one standard `Env`, with variables `logged_in` (bool),
 /// `customer` and `cart` (maps); `reward_points` and `created_at` are `int`, `subtotal` a
@@ -284,17 +300,7 @@ mod peer_cel {
     use super::*;
 
     pub fn source() -> String {
-        format!(
-            "logged_in \
-             && customer.group in [\"{}\", \"{}\"] \
-             && cart.subtotal >= {:.1} \
-             && customer.reward_points >= {POINTS_MIN} && customer.reward_points <= {POINTS_MAX} \
-             && customer.created_at < {CREATED_BEFORE_SECS} \
-             && customer.newsletter_subscribed",
-            GROUPS_FOLDED[0],
-            GROUPS_FOLDED[1],
-            SUBTOTAL_MIN_UNITS as f64 / 10_000.0,
-        )
+        c_like_source()
     }
 
     pub fn compile() -> (Arc<Env>, Program) {
@@ -414,17 +420,7 @@ mod peer_rhai {
     use super::*;
 
     pub fn source() -> String {
-        format!(
-            "logged_in \
-             && customer.group in [\"{}\", \"{}\"] \
-             && cart.subtotal >= {:.1} \
-             && customer.reward_points >= {POINTS_MIN} && customer.reward_points <= {POINTS_MAX} \
-             && customer.created_at < {CREATED_BEFORE_SECS} \
-             && customer.newsletter_subscribed",
-            GROUPS_FOLDED[0],
-            GROUPS_FOLDED[1],
-            SUBTOTAL_MIN_UNITS as f64 / 10_000.0,
-        )
+        c_like_source()
     }
 
     pub fn compile() -> (Engine, AST) {

@@ -24,16 +24,7 @@ pub const PROFILES: usize = 100_000;
 
 /// Five conditions on scalar fields plus the audience (`applies_to registered`): the segment the
 /// JIT compiles entirely to native code.
-pub const SEGMENT: &str = r#"segment scalar {
-  applies_to registered
-  all {
-    customer.group in ["VIP", "Wholesale"]
-    cart.subtotal >= 100
-    customer.reward_points between 100 and 5000
-    customer.created_at before 2026-06-01
-    customer.newsletter_subscribed is true
-  }
-}"#;
+pub const SEGMENT: &str = include_str!("../../seg-jit/benches/five.seg");
 
 /// The bounds of [`SEGMENT`] in the representations the floor and the peers use.
 pub const GROUPS_FOLDED: [&str; 2] = ["vip", "wholesale"];

@@ -39,16 +39,7 @@ const SCHEMA: &str = include_str!("../../../tests/check/schema.json");
 const AS_OF: i64 = 1_795_867_200_000_000; // 2026-11-28T12:00:00Z
 
 /// Five conditions on the customer and the cart.
-const FIVE: &str = r#"segment five {
-  applies_to registered
-  all {
-    customer.group in ["VIP", "Wholesale"]
-    cart.subtotal >= 100
-    customer.reward_points between 100 and 5000
-    customer.created_at before 2026-06-01
-    customer.newsletter_subscribed is true
-  }
-}"#;
+const FIVE: &str = include_str!("five.seg");
 
 /// Orders with windows and aggregates, lines with quantities, and a string test.
 const HISTORY: &str = r#"segment history {

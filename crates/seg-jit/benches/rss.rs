@@ -7,16 +7,7 @@ use seg_diag::FileId;
 use seg_jit::{JitProgram, Tier};
 
 const SCHEMA: &str = include_str!("../../../tests/check/schema.json");
-const FIVE: &str = r#"segment five {
-  applies_to registered
-  all {
-    customer.group in ["VIP", "Wholesale"]
-    cart.subtotal >= 100
-    customer.reward_points between 100 and 5000
-    customer.created_at before 2026-06-01
-    customer.newsletter_subscribed is true
-  }
-}"#;
+const FIVE: &str = include_str!("five.seg");
 
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
