@@ -13,11 +13,15 @@
 //!   attributes; catalog products the schema's product attributes.
 //!
 //! Loading is in [`load`]; it reports bad records with their line and field and never panics.
+//! [`batch`] holds the columnar [`Batch`] that readers fill and every backend reads, and
+//! [`Row`], one shopper read in place from a profile or a batch.
 
+pub mod batch;
 pub mod intern;
 pub mod layout;
 pub mod load;
 
+pub use batch::{Batch, Elements, Row, Shape};
 pub use intern::{Interner, Sym};
 pub use layout::{Catalog, Order, Product, ProductId, Profile, Record, Value, CART_SLOTS};
 pub use layout::{

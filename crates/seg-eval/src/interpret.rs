@@ -4,7 +4,7 @@
 //! right over being fast: each predicate is written once, in [`test`], close to the words of §8.
 
 use seg_check::values::{civil_from_days, days_from_civil, is_leap, MICROS_PER_DAY};
-use seg_data::{Catalog, Interner, Order, Profile, Record, Value};
+use seg_data::{Catalog, Interner, Order, Record, Row, Value};
 use seg_ir::{
     AggregateFn, Audience, Cmp, Collection, Load, Node, Pred, Program, Quantifier, TimeBound,
     TimeUnit, Window,
@@ -49,10 +49,10 @@ impl<'p> Interpreter<'p> {
     }
 
     /// Membership of every segment, in program order (§8: active, audience, website, condition).
-    pub fn memberships(&self, profile: &Profile, context: &Context) -> Vec<bool> {
+    pub fn memberships<'a>(&self, profile: impl Into<Row<'a>>, context: &Context) -> Vec<bool> {
         let mut run = Run {
             program: self.program,
-            profile,
+            profile: profile.into(),
             context,
             memo: vec![None; self.program.segments.len()],
         };
@@ -63,10 +63,15 @@ impl<'p> Interpreter<'p> {
 
     /// The value of one node at the top of a segment (no element in scope). Backends that
     /// compile part of a segment hand the rest to this.
-    pub fn eval_root(&self, node: &'p Node, profile: &Profile, context: &Context) -> bool {
+    pub fn eval_root<'a>(
+        &self,
+        node: &'p Node,
+        profile: impl Into<Row<'a>>,
+        context: &Context,
+    ) -> bool {
         let mut run = Run {
             program: self.program,
-            profile,
+            profile: profile.into(),
             context,
             memo: vec![None; self.program.segments.len()],
         };
@@ -74,17 +79,22 @@ impl<'p> Interpreter<'p> {
     }
 
     /// Membership of one segment, from its decided condition value (active, audience, website).
-    pub fn admits(&self, segment: usize, profile: &Profile) -> bool {
+    pub fn admits<'a>(&self, segment: usize, profile: impl Into<Row<'a>>) -> bool {
         let segment = &self.program.segments[segment];
-        let (audience, website) = audience_and_website(segment, profile);
+        let (audience, website) = audience_and_website(segment, &profile.into());
         segment.active && audience && website
     }
 
     /// Membership of one segment with the trace of how it was decided.
-    pub fn explain(&self, segment: usize, profile: &Profile, context: &Context) -> Trace<'p> {
+    pub fn explain<'a>(
+        &self,
+        segment: usize,
+        profile: impl Into<Row<'a>>,
+        context: &Context,
+    ) -> Trace<'p> {
         let mut run = Run {
             program: self.program,
-            profile,
+            profile: profile.into(),
             context,
             memo: vec![None; self.program.segments.len()],
         };
@@ -95,7 +105,7 @@ impl<'p> Interpreter<'p> {
 }
 
 /// Whether the profile is of the segment's audience (§8) and on one of its websites.
-fn audience_and_website(segment: &seg_ir::Segment, profile: &Profile) -> (bool, bool) {
+fn audience_and_website(segment: &seg_ir::Segment, profile: &Row) -> (bool, bool) {
     let audience = match segment.applies_to {
         Audience::Everyone => true,
         Audience::Registered => profile.logged_in,
@@ -103,17 +113,14 @@ fn audience_and_website(segment: &seg_ir::Segment, profile: &Profile) -> (bool, 
     };
     let website = match &segment.websites {
         None => true,
-        Some(list) => profile
-            .website
-            .as_ref()
-            .is_some_and(|w| list.iter().any(|l| l == w)),
+        Some(list) => profile.website.is_some_and(|w| list.iter().any(|l| l == w)),
     };
     (audience, website)
 }
 
 pub(crate) struct Run<'p, 'a> {
     pub program: &'p Program,
-    pub profile: &'a Profile,
+    pub profile: Row<'a>,
     pub context: &'a Context<'a>,
     /// Membership of segments already decided for this profile (`in segment` reuses them).
     memo: Vec<Option<bool>>,
@@ -128,8 +135,8 @@ impl<'p, 'a> Run<'p, 'a> {
         }
         let segment = &self.program.segments[index];
         let profile = self.profile;
-        let (audience, website) = audience_and_website(segment, profile);
-        tracer.segment(segment, profile, audience, website);
+        let (audience, website) = audience_and_website(segment, &profile);
+        tracer.segment(segment, &profile, audience, website);
         let value = segment.active && audience && website && self.node(&segment.root, None, tracer);
         self.memo[index] = Some(value);
         value
@@ -255,8 +262,8 @@ impl<'p, 'a> Run<'p, 'a> {
     fn load(&self, load: Load, scope: Option<Element<'a>>) -> &'a Value {
         let profile = self.profile;
         match load {
-            Load::Customer(slot) => profile.customer.get(slot as usize).unwrap_or(&MISSING),
-            Load::Cart(slot) => profile.cart.get(slot as usize).unwrap_or(&MISSING),
+            Load::Customer(slot) => profile.customer(slot as usize),
+            Load::Cart(slot) => profile.cart(slot as usize),
             Load::LoggedIn => {
                 if profile.logged_in {
                     &TRUE
@@ -290,10 +297,9 @@ impl<'p, 'a> Run<'p, 'a> {
                 .collect()
         };
         match collection {
-            Collection::Addresses => plain(&profile.addresses),
+            Collection::Addresses => plain(profile.addresses),
             Collection::BillingAddress => profile
                 .default_billing
-                .and_then(|i| profile.addresses.get(i))
                 .map(|record| Element {
                     record,
                     order: None,
@@ -302,16 +308,15 @@ impl<'p, 'a> Run<'p, 'a> {
                 .collect(),
             Collection::ShippingAddress => profile
                 .default_shipping
-                .and_then(|i| profile.addresses.get(i))
                 .map(|record| Element {
                     record,
                     order: None,
                 })
                 .into_iter()
                 .collect(),
-            Collection::CartItems => plain(&profile.cart_items),
-            Collection::WishlistItems => plain(&profile.wishlist_items),
-            Collection::ViewedProducts => plain(&profile.viewed_products),
+            Collection::CartItems => plain(profile.cart_items),
+            Collection::WishlistItems => plain(profile.wishlist_items),
+            Collection::ViewedProducts => plain(profile.viewed_products),
             Collection::Orders => profile
                 .orders
                 .iter()

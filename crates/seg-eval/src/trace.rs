@@ -8,7 +8,7 @@
 
 use seg_check::model::{ElementKind, CART_FIELDS};
 use seg_check::values::{civil_from_days, Decimal, MICROS_PER_DAY};
-use seg_data::{Interner, Profile, Value};
+use seg_data::{Interner, Row, Value};
 use seg_ir::{
     AggregateFn, Collection, Load, Node, Pred, Quantifier, Segment, TimeBound, Type, Window,
 };
@@ -117,7 +117,7 @@ impl<'p> Tracer<'p> {
     pub(crate) fn segment(
         &mut self,
         segment: &'p Segment,
-        profile: &Profile,
+        profile: &Row,
         audience: bool,
         website: bool,
     ) {
@@ -127,7 +127,7 @@ impl<'p> Tracer<'p> {
                 audience,
                 website,
                 logged_in: profile.logged_in,
-                profile_website: profile.website.clone(),
+                profile_website: profile.website.map(str::to_owned),
             });
         }
     }
