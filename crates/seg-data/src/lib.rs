@@ -20,6 +20,7 @@ pub mod batch;
 pub mod intern;
 pub mod layout;
 pub mod load;
+pub mod read;
 
 pub use batch::{Batch, Elements, Row, Shape};
 pub use intern::{Interner, Sym};

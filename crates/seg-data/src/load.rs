@@ -279,6 +279,26 @@ fn split_records(text: &str) -> Vec<(usize, Checked<Json>)> {
         .collect()
 }
 
+/// The texts of the records of a whole text, split as [`split_records`] splits it, with the
+/// line each starts on.
+pub(crate) fn split_texts(text: &str) -> Vec<(usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = text.trim_start_matches(JSON_WHITESPACE);
+    let whole = start.trim_end_matches(JSON_WHITESPACE);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    if serde_json::from_str::<serde::de::IgnoredAny>(whole).is_ok() {
+        let line = text[..text.len() - start.len()].matches('\n').count() + 1;
+        return vec![(line, whole.to_string())];
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim_matches(JSON_WHITESPACE).is_empty())
+        .map(|(index, line)| (index + 1, line.to_string()))
+        .collect()
+}
+
 /// serde_json's message with the column, without its "line 1" (the record's line is known).
 fn malformed(error: &serde_json::Error) -> String {
     let text = error.to_string();
@@ -679,7 +699,7 @@ fn element_at<'v>(value: &'v Json, path: Path<'_>) -> Checked<&'v Map<String, Js
 // Profiles
 
 /// The fields of every record a profile holds, prepared once for many profiles.
-struct ProfileReader<'s> {
+pub(crate) struct ProfileReader<'s> {
     catalog: &'s Catalog,
     customer: Vec<Field<'s>>,
     /// The built-in flags, then the schema's address attributes.
@@ -720,7 +740,20 @@ fn cart_slot(name: &str) -> usize {
 }
 
 impl<'s> ProfileReader<'s> {
-    fn new(schema: &'s Schema, catalog: &'s Catalog) -> ProfileReader<'s> {
+    /// Parses and loads one record's text; `line` is where it starts, for errors.
+    pub(crate) fn load_text(
+        &self,
+        text: &str,
+        line: usize,
+        interner: &mut Interner,
+    ) -> Result<Profile, DataError> {
+        serde_json::from_str::<Json>(text)
+            .map_err(|e| Problem::at(Path::Root, malformed(&e)))
+            .and_then(|value| self.profile(&value, interner))
+            .map_err(|problem| problem.on_line(line))
+    }
+
+    pub(crate) fn new(schema: &'s Schema, catalog: &'s Catalog) -> ProfileReader<'s> {
         let mut address = builtin_fields(ElementKind::Address);
         address.extend(fields_of(schema.attributes(Entity::CustomerAddress)));
         let cart = CART_FIELDS

@@ -7,6 +7,7 @@ mod catalog;
 mod layout;
 mod profiles;
 mod robustness;
+mod stream;
 mod values;
 
 use seg_data::load::{load_profiles, DataError};
