@@ -138,11 +138,19 @@ fn jit_batch(bencher: Bencher) {
     let (schema, program) = seg_bench::compile_segment(seg_bench::SEGMENT);
     let loaded = seg_bench::load_seg(text(), &schema);
     let jit = JitProgram::compile_with(&program, seg_jit::Tier::Optimized).unwrap();
-    let context = loaded.context();
-    let batch = jit.batch(&loaded.profiles, &context);
+    let shape = seg_data::Shape {
+        customer: program.layout.customer as usize,
+    };
+    // Layered over the interner the profiles were loaded with (a layer keeps its base's
+    // symbols).
+    let mut data = seg_data::Batch::new(shape, std::sync::Arc::new(loaded.interner.clone()));
+    for profile in &loaded.profiles {
+        data.push(profile.clone());
+    }
+    let batch = jit.prepare(&data, &loaded.catalog);
     bencher
         .counter(ItemsCount::new(loaded.profiles.len()))
-        .bench_local(|| jit.evaluate(&batch, &context).count(0));
+        .bench_local(|| jit.evaluate(&batch, seg_bench::AS_OF).unwrap().count(0));
 }
 
 #[divan::bench(sample_count = 10)]

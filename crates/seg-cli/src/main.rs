@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
+mod pipeline;
 mod project;
 
 use std::process::ExitCode;

@@ -5,8 +5,8 @@
 //! - `one_profile`: the five-condition segment on one profile in cache (a storefront request);
 //! - `hundred_segments`: 100 segments on one profile;
 //! - `batch_1m`: one five-condition segment over 1,000,000 profiles — the JIT over a columnar
-//!   [`seg_jit::Batch`] (built beforehand; `batch_build` reports that cost), the floor over the
-//!   same columns, the interpreter profile by profile;
+//!   [`seg_data::Batch`] (prepared beforehand with [`seg_jit::JitProgram::prepare`]; `prepare`
+//!   reports that cost), the floor over the same columns, the interpreter profile by profile;
 //! - `history`: a history-heavy segment (orders with windows and aggregates) over 100,000
 //!   profiles;
 //! - `compile`: compiling one five-condition segment (and 100 segments, and the history one).
@@ -16,7 +16,9 @@
 //! Peer engines (CEL, evalexpr, rhai, zen-expression, JSONLogic) are in `crates/seg-bench`, behind
 //! a feature, so the default build never compiles them.
 
-use seg_data::{Catalog, Interner, Profile, Value};
+use std::sync::Arc;
+
+use seg_data::{Batch, Catalog, Interner, Profile, Shape, Value};
 use seg_diag::FileId;
 use seg_eval::{Context, Interpreter};
 use seg_jit::{JitProgram, Tier};
@@ -56,7 +58,9 @@ const HISTORY: &str = r#"segment history {
 struct Setup {
     program: seg_ir::Program,
     profiles: Vec<Profile>,
-    interner: Interner,
+    /// The same profiles as one columnar batch, layered over `interner`.
+    batch: Batch,
+    interner: Arc<Interner>,
     catalog: Catalog,
 }
 
@@ -144,9 +148,18 @@ fn setup(segments: &str, count: usize) -> Setup {
     let program = program(segments, &schema);
     let mut interner = Interner::new();
     let profiles = profiles(count, count.min(50_000), &schema, &mut interner);
+    let interner = Arc::new(interner);
+    let shape = Shape {
+        customer: program.layout.customer as usize,
+    };
+    let mut batch = Batch::new(shape, interner.clone());
+    for profile in &profiles {
+        batch.push(profile.clone());
+    }
     Setup {
         program,
         profiles,
+        batch,
         interner,
         catalog: Catalog::default(),
     }
@@ -268,11 +281,9 @@ mod batch_1m {
         let s = million();
         let columns = floor::columns(&s.profiles);
         let jit = JitProgram::compile(&s.program).unwrap();
-        let context = s.context();
-        let batch = jit.batch(&s.profiles, &context);
         assert_eq!(
             floor::count(&columns),
-            jit.evaluate(&batch, &context).count(0)
+            jit.evaluate_batch(&s.batch, &s.catalog, AS_OF).count(0)
         );
         bencher.bench_local(|| floor::count(divan::black_box(&columns)));
     }
@@ -281,9 +292,12 @@ mod batch_1m {
     fn jit(bencher: divan::Bencher, tier_name: &str) {
         let s = million();
         let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
-        let context = s.context();
-        let batch = jit.batch(&s.profiles, &context);
-        bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
+        let batch = jit.prepare(&s.batch, &s.catalog);
+        bencher.bench_local(|| {
+            jit.evaluate(divan::black_box(&batch), AS_OF)
+                .unwrap()
+                .count(0)
+        });
     }
 
     #[divan::bench]
@@ -302,12 +316,13 @@ mod batch_1m {
         bencher.bench_local(|| members(&s.profiles, |p| interpreter.memberships(p, &context)[0]));
     }
 
+    /// Making the batch ready for the program: column pointers into the batch (nothing is
+    /// copied) and the element arrays of the collections it walks (none for this segment).
     #[divan::bench]
-    fn batch_build(bencher: divan::Bencher) {
+    fn prepare(bencher: divan::Bencher) {
         let s = million();
         let jit = JitProgram::compile(&s.program).unwrap();
-        let context = s.context();
-        bencher.bench_local(|| jit.batch(&s.profiles, &context).len());
+        bencher.bench_local(|| jit.prepare(&s.batch, &s.catalog).len());
     }
 }
 
@@ -330,11 +345,15 @@ mod history {
         let s = history_setup();
         let jit = JitProgram::compile_with(&s.program, tier(tier_name)).unwrap();
         let context = s.context();
-        let batch = jit.batch(&s.profiles, &context);
+        let batch = jit.prepare(&s.batch, &s.catalog);
         let interpreter = Interpreter::new(&s.program);
         let expected = members(&s.profiles, |p| interpreter.memberships(p, &context)[0]);
-        assert_eq!(jit.evaluate(&batch, &context).count(0), expected);
-        bencher.bench_local(|| jit.evaluate(divan::black_box(&batch), &context).count(0));
+        assert_eq!(jit.evaluate(&batch, AS_OF).unwrap().count(0), expected);
+        bencher.bench_local(|| {
+            jit.evaluate(divan::black_box(&batch), AS_OF)
+                .unwrap()
+                .count(0)
+        });
     }
 
     #[divan::bench]

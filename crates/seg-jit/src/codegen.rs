@@ -13,6 +13,7 @@
 //! [`Frame`]: crate::frame::Frame
 
 use std::collections::BTreeSet;
+use std::mem::size_of;
 
 use cranelift_codegen::ir::{
     self, condcodes::IntCC, types, AbiParam, BlockArg, InstBuilder, MemFlagsData, SigRef,
@@ -86,18 +87,37 @@ fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
     }
 }
 
-/// Offsets of a multiselect's `Box<[u32]>` (pointer, length) inside a `Value`, found by probing
-/// (Rust does not promise the order of a slice pointer's halves).
+/// Offsets of a multiselect's `Box<[u32]>` data pointer and length inside a `Value`, found by
+/// probing a known set (Rust does not promise the order of a slice pointer's halves).
+///
+/// Only initialised bytes are read: the two words of the boxed slice itself (a wide pointer is
+/// exactly its data pointer and its length, no padding), found through a reference to the
+/// variant's field, never the tag's padding.
 pub(crate) fn options_layout() -> Option<(i32, i32)> {
-    let set: Box<[u32]> = vec![7, 9, 11].into_boxed_slice();
-    let address = set.as_ptr() as usize;
-    let value = seg_data::Value::Options(set);
-    // SAFETY: a `Value` is 24 bytes (a layout test in seg-data checks it); reading its words is
-    // reading initialised bytes of the tag word's payload half and the two pointer-sized halves.
-    let words: [usize; 3] = unsafe { std::mem::transmute_copy(&value) };
-    let ptr = words.iter().position(|&w| w == address)?;
-    let len = words.iter().position(|&w| w == 3)?;
-    (ptr > 0 && len > 0 && ptr != len).then_some((ptr as i32 * 8, len as i32 * 8))
+    const WORD: usize = size_of::<usize>();
+    if size_of::<Box<[u32]>>() != 2 * WORD {
+        return None;
+    }
+    let value = seg_data::Value::Options(vec![7, 9, 11].into_boxed_slice());
+    let seg_data::Value::Options(set) = &value else {
+        return None;
+    };
+    let (address, len) = (set.as_ptr() as usize, set.len());
+    let field = (set as *const Box<[u32]>).cast::<usize>();
+    // Where the variant's field starts inside the value (the generated code reads the value's
+    // address plus these offsets).
+    let field_offset = field as usize - (&value as *const seg_data::Value as usize);
+    // SAFETY: `field` points at the `Box<[u32]>` inside `value`, which is alive and holds
+    // exactly two initialised pointer-sized words (checked above); reading a pointer's bytes
+    // as an integer is allowed.
+    let words: [usize; 2] = unsafe { [field.read(), field.add(1).read()] };
+    let (ptr, len) = match words {
+        [a, b] if a == address && b == len => (0, WORD),
+        [a, b] if a == len && b == address => (WORD, 0),
+        _ => return None,
+    };
+    let at = |offset: usize| i32::try_from(field_offset + offset).ok();
+    Some((at(ptr)?, at(len)?))
 }
 
 fn int_cc(cmp: Cmp) -> IntCC {
@@ -1312,5 +1332,28 @@ impl<'a, 'f> Generator<'a, 'f> {
         };
         let present = self.not(empty);
         self.b.ins().band(present, holds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_sets_are_read_where_the_layout_says() {
+        let (ptr, len) = options_layout().expect("this build's layout is known");
+        assert_ne!(ptr, len);
+        for set in [vec![3u32], vec![0, 1, 2, 40_000], (0..100).collect()] {
+            let value = seg_data::Value::Options(set.clone().into_boxed_slice());
+            let base = (&value as *const seg_data::Value).cast::<u8>();
+            // SAFETY: read as the generated code reads: the two initialised words of the boxed
+            // slice at the offsets found, then the slice they describe (alive in `value`).
+            let read = unsafe {
+                let data = base.add(ptr as usize).cast::<*const u32>().read();
+                let n = base.add(len as usize).cast::<u64>().read();
+                std::slice::from_raw_parts(data, n as usize).to_vec()
+            };
+            assert_eq!(read, set);
+        }
     }
 }

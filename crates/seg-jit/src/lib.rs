@@ -6,14 +6,19 @@
 //!   row's condition value; every node kind is native code (see its docs for how strings, option
 //!   sets, time windows, anniversaries and aggregates are read). Substring tests call
 //!   [`seg_eval::interpret::test`], the interpreter's own predicate, on the value.
-//! - `frame.rs` lays profiles out for the generated code: column pointers for customer and cart
-//!   slots, flat element arrays with per-row ranges, bounds-checked reads.
-//! - This file compiles a program (segments in dependency order, so `in segment` reads the
-//!   result already computed for the row) and runs it: [`JitProgram::memberships`] for one
-//!   profile, [`JitProgram::batch`] + [`JitProgram::evaluate`] for many. Active, audience and
-//!   website are applied after each segment's function, exactly as the interpreter does.
+//! - `frame.rs` lays the data out for the generated code: column pointers for customer and cart
+//!   slots (into a profile's own slots, or a [`seg_data::Batch`]'s own columns), flat element
+//!   arrays with per-row ranges, bounds-checked reads.
+//! - This file compiles a program (verified IR; segments in dependency order, so `in segment`
+//!   reads the result already computed for the row) and runs it: [`JitProgram::memberships`]
+//!   for one profile, [`JitProgram::prepare`] + [`JitProgram::evaluate`] (or
+//!   [`JitProgram::evaluate_batch`]) for a [`seg_data::Batch`]. Active, audience and website
+//!   are applied after each segment's function, exactly as the interpreter does.
 //!
-//! Compiled code lives in a [`JitProgram`]; dropping it frees the code's memory.
+//! Compiled code lives in a [`JitProgram`]; dropping it frees the code's memory. A
+//! `JitProgram` is `Send + Sync`: threads may evaluate batches with one compiled program at
+//! the same time. Why no safe use of this API can make generated code read memory it should
+//! not is argued in ARCHITECTURE.md ("The JIT's safety argument").
 //!
 //! Debugging: with `SEG_JIT_DUMP` set in the environment, the machine code of every compiled
 //! segment is written to stderr.
@@ -21,8 +26,8 @@
 mod codegen;
 mod frame;
 
-use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, TryLockError};
 
 use cranelift_codegen::ir::{types, AbiParam, UserFuncName};
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -31,12 +36,12 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
-use seg_data::{Profile, Value};
+use seg_data::{Catalog, Profile, Value};
 use seg_eval::Context;
 use seg_ir::{Audience, Node, Pred, Program};
 
 use codegen::{Generator, Tables};
-pub use frame::Batch;
+pub use frame::Prepared;
 use frame::{Bound, Frame, Layout};
 
 /// What helpers called from generated code read (through `Frame::env`).
@@ -112,20 +117,42 @@ fn isa(tier: Tier) -> Result<OwnedTargetIsa, String> {
     .clone()
 }
 
-/// Native code for every segment of a program.
+/// The module that owns the compiled code's memory.
+struct Code(JITModule);
+
+// SAFETY: after `compile_with` finalizes the module, nothing reads or mutates it: the finalized
+// code is immutable (mapped read + execute), and the module is only kept so that `Drop` can
+// free that memory (`free_memory` unmaps it, which any thread may do). `JITModule` is not
+// `Sync` only because of its `RefCell` symbol cache, which is touched while defining
+// functions, never after; so no `&Code` is ever used, on any thread, and moving the owner
+// between threads moves only heap allocations and mappings.
+unsafe impl Send for Code {}
+// SAFETY: see above; no method is ever called through a shared reference to `Code`.
+unsafe impl Sync for Code {}
+
+/// Where program identities come from: each compiled program gets the next number, so a
+/// [`Prepared`] batch can say which program built it (numbers are never reused: a `u64`
+/// does not wrap).
+static NEXT_PROGRAM: AtomicU64 = AtomicU64::new(1);
+
+/// Native code for every segment of a program. `Send + Sync`: one compiled program may
+/// evaluate batches on several threads at once.
 pub struct JitProgram<'p> {
     program: &'p Program,
-    module: Option<JITModule>,
+    /// This compiled program's identity, carried by the batches it prepares.
+    id: u64,
+    module: Option<Code>,
     /// By segment index.
     functions: Vec<SegmentFn>,
     /// Segment indices, every segment after the segments it refers to.
     order: Vec<usize>,
     tables: Tables,
-    /// Memory reused by one-profile calls (a storefront request allocates only its answer).
-    scratch: RefCell<Scratch>,
+    /// Memory reused by one-profile calls (a storefront request allocates only its answer);
+    /// a call that finds it in use (another thread's) works in fresh memory.
+    scratch: Mutex<Scratch>,
 }
 
-/// What a run needs besides the layout's profiles, kept between calls for its memory.
+/// What a one-profile run needs besides the profile, kept between calls for its memory.
 #[derive(Default)]
 struct Scratch {
     layout: Layout,
@@ -134,19 +161,55 @@ struct Scratch {
     results: Vec<*mut u8>,
 }
 
+// SAFETY: the raw pointers in a `Scratch` (the layout's pointers into the last profile, the
+// result pointers into `bytes`) are only dereferenced during the `memberships` call that
+// filled them, while the scratch is locked and the profile and context are borrowed; between
+// calls they are stale and never read (every call refills them first). Moving a `Scratch` to
+// another thread moves only its heap buffers.
+unsafe impl Send for Scratch {}
+
 impl Drop for JitProgram<'_> {
     fn drop(&mut self) {
-        if let Some(module) = self.module.take() {
-            // SAFETY: the functions are only reachable through `self`, which is going away.
+        if let Some(Code(module)) = self.module.take() {
+            // SAFETY: the functions are only reachable through `self`, which is going away,
+            // and no call is running (that would borrow `self`).
             unsafe { module.free_memory() };
         }
     }
+}
+
+/// The error of evaluating a batch prepared by another compiled program: its layout was
+/// built for that program's code (other columns, other collections), so this one refuses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForeignBatch;
+
+impl std::fmt::Display for ForeignBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the batch was prepared by another compiled program")
+    }
+}
+
+impl std::error::Error for ForeignBatch {}
+
+// Compile-time: one compiled program may evaluate batches on several threads at once, and a
+// prepared batch may be handed to another thread.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<JitProgram<'static>>();
+    send_sync::<Prepared<'static>>();
+};
+
+/// The audience and website of each row of a run.
+struct Rows<'r> {
+    logged_in: &'r [bool],
+    website: &'r dyn Fn(usize) -> Option<&'r str>,
 }
 
 /// Every segment's membership for every row of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Memberships {
     rows: usize,
+    segments: usize,
     /// Segment-major: `bytes[segment * rows + row]` is 0 or 1.
     bytes: Vec<u8>,
 }
@@ -156,13 +219,18 @@ impl Memberships {
         self.rows
     }
 
+    /// How many segments (the program's, in program order) each row has an answer for.
+    pub fn segments(&self) -> usize {
+        self.segments
+    }
+
     pub fn get(&self, segment: usize, row: usize) -> bool {
         self.bytes[segment * self.rows + row] != 0
     }
 
     /// One row's memberships, in program order.
     pub fn row(&self, row: usize) -> Vec<bool> {
-        (0..self.bytes.len() / self.rows.max(1))
+        (0..self.segments)
             .map(|segment| self.get(segment, row))
             .collect()
     }
@@ -232,8 +300,10 @@ impl<'p> JitProgram<'p> {
     }
 
     /// Compiles one function per segment (one giant function would make register allocation
-    /// blow up) at the given tier.
+    /// blow up) at the given tier. The program must pass the IR verifier
+    /// ([`seg_ir::verify`]); its problems are the error otherwise.
     pub fn compile_with(program: &'p Program, tier: Tier) -> Result<JitProgram<'p>, String> {
+        seg_ir::verify(program).map_err(|problems| problems.join("\n"))?;
         let options = codegen::options_layout()
             .ok_or("this Rust build lays out option sets in a way the JIT does not know")?;
         let order = dependency_order(program)?;
@@ -299,11 +369,12 @@ impl<'p> JitProgram<'p> {
             .collect();
         Ok(JitProgram {
             program,
-            module: Some(module),
+            id: NEXT_PROGRAM.fetch_add(1, Ordering::Relaxed),
+            module: Some(Code(module)),
             functions,
             order,
             tables,
-            scratch: RefCell::default(),
+            scratch: Mutex::default(),
         })
     }
 
@@ -311,10 +382,16 @@ impl<'p> JitProgram<'p> {
     /// would answer. The profile is read in place.
     pub fn memberships(&self, profile: &Profile, context: &Context) -> Vec<bool> {
         let mut fresh = None;
-        let mut borrowed = self.scratch.try_borrow_mut();
-        let scratch = match &mut borrowed {
-            Ok(scratch) => &mut **scratch,
-            Err(_) => fresh.insert(Scratch::default()),
+        let mut locked = match self.scratch.try_lock() {
+            Ok(guard) => Some(guard),
+            // A panic during an earlier call leaves nothing to distrust: every call refills
+            // the scratch before reading it.
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        let scratch = match &mut locked {
+            Some(guard) => &mut **guard,
+            None => fresh.insert(Scratch::default()),
         };
         let Scratch {
             layout,
@@ -324,82 +401,143 @@ impl<'p> JitProgram<'p> {
         } = scratch;
         layout.fill_one(profile, context.catalog, &self.tables);
         bound.fill(&self.tables, context);
-        self.run(layout, bound, bytes, results, context);
+        let website = |_: usize| profile.website.as_deref();
+        let rows = Rows {
+            logged_in: std::slice::from_ref(&profile.logged_in),
+            website: &website,
+        };
+        // SAFETY: the layout was just filled with this program's tables from `profile` and
+        // `context.catalog`, both borrowed for the whole call.
+        unsafe { self.run(layout, &rows, bound, bytes, results, context) };
         bytes.iter().map(|&b| b != 0).collect()
     }
 
-    /// Lays profiles out by columns for this program (only the slots and collections it
-    /// reads). `context` must be the one the batch is evaluated with.
-    pub fn batch<'a>(&self, profiles: &'a [Profile], context: &Context) -> Batch<'a> {
-        Batch::new(profiles, context.catalog, &self.tables)
+    /// Makes a batch ready for this program: column pointers into the batch's own columns
+    /// (only the slots the program reads), flat element arrays of the collections it walks
+    /// (products from `catalog`, which must be the catalog the batch's interner is layered
+    /// over). The result borrows both and can be evaluated any number of times, at any as-of.
+    pub fn prepare<'a>(&self, data: &'a seg_data::Batch, catalog: &'a Catalog) -> Prepared<'a> {
+        Prepared::new(self.id, data, catalog, &self.tables)
     }
 
-    /// Every segment's membership for every profile of a batch.
-    pub fn evaluate(&self, batch: &Batch, context: &Context) -> Memberships {
-        let mut bound = Bound::default();
-        bound.fill(&self.tables, context);
-        let mut bytes = Vec::new();
-        self.run(&batch.layout, &bound, &mut bytes, &mut Vec::new(), context);
-        Memberships {
-            rows: batch.len(),
-            bytes,
+    /// Every segment's membership for every row of a batch prepared by this program, at
+    /// `as_of` (µs since the epoch, UTC). Strings are read through the batch's own interner,
+    /// products through the catalog it was prepared with. A batch prepared by another program
+    /// is refused.
+    pub fn evaluate(&self, batch: &Prepared, as_of: i64) -> Result<Memberships, ForeignBatch> {
+        if batch.program != self.id {
+            return Err(ForeignBatch);
         }
+        let data = batch.data;
+        let context = Context {
+            catalog: batch.catalog,
+            interner: data.interner(),
+            as_of,
+        };
+        let mut bound = Bound::default();
+        bound.fill(&self.tables, &context);
+        let website = |row: usize| data.website(row);
+        let rows = Rows {
+            logged_in: data.logged_in(),
+            website: &website,
+        };
+        let mut bytes = Vec::new();
+        // SAFETY: `batch` was prepared by this program (checked above), so its layout was built
+        // with these tables; it borrows the batch and the catalog its pointers point into for
+        // its whole life, and `rows` is read from that same batch.
+        unsafe {
+            self.run(
+                &batch.layout,
+                &rows,
+                &bound,
+                &mut bytes,
+                &mut Vec::new(),
+                &context,
+            )
+        };
+        Ok(Memberships {
+            rows: batch.len(),
+            segments: self.program.segments.len(),
+            bytes,
+        })
+    }
+
+    /// [`JitProgram::prepare`] then [`JitProgram::evaluate`], for a batch evaluated once.
+    pub fn evaluate_batch(
+        &self,
+        data: &seg_data::Batch,
+        catalog: &Catalog,
+        as_of: i64,
+    ) -> Memberships {
+        self.evaluate(&self.prepare(data, catalog), as_of)
+            .expect("a batch this program just prepared is its own")
     }
 
     /// Runs every segment over the layout's rows; `bytes` receives the results, segment-major.
-    fn run(
+    ///
+    /// # Safety
+    /// `layout` was built with `self.tables` (by `Layout::fill_one` or `Prepared::new` with
+    /// this program's tables), and everything its pointers point into (the profile or batch,
+    /// the catalog) is alive and unchanged for the whole call.
+    unsafe fn run(
         &self,
         layout: &Layout,
+        rows: &Rows,
         bound: &Bound,
         bytes: &mut Vec<u8>,
         results: &mut Vec<*mut u8>,
         context: &Context,
     ) {
-        let rows = layout.rows;
+        let count = layout.rows;
+        // The generated code reads one audience byte per row.
+        assert_eq!(rows.logged_in.len(), count, "an audience flag per row");
         let segments = &self.program.segments;
         bytes.clear();
-        bytes.resize(rows * segments.len(), 0);
+        bytes.resize(count * segments.len(), 0);
         let base = bytes.as_mut_ptr();
         results.clear();
-        // SAFETY (offsets): each segment's array is `rows` bytes inside `bytes`.
-        results.extend((0..segments.len()).map(|s| unsafe { base.add(s * rows) }));
+        // SAFETY (offsets): each segment's array is `count` bytes inside `bytes`.
+        results.extend((0..segments.len()).map(|s| unsafe { base.add(s * count) }));
         let env = Env {
             context: *context,
             preds: &self.tables.preds,
         };
-        let frame = layout.frame(bound, context.interner.fold_table(), results, &env);
-        // SAFETY: the layout was filled from profiles borrowed by the caller for this call.
-        let profiles = unsafe { layout.profiles() };
+        let frame = layout.frame(
+            rows.logged_in,
+            bound,
+            context.interner.fold_table(),
+            results,
+            &env,
+        );
         for &s in &self.order {
             let segment = &segments[s];
-            if !segment.active || rows == 0 {
+            if !segment.active || count == 0 {
                 continue;
             }
-            // SAFETY: the frame was laid out for this program's tables: every column the code
-            // reads exists, every element range is inside its array, and reads past a record's
-            // end are checked in the code; results arrays hold `rows` bytes each.
-            unsafe { (self.functions[s])(&frame, 0, rows as u64) };
+            // SAFETY: the frame was laid out for this program's tables (the caller's promise):
+            // every column the code reads points at `count` values, every element range is
+            // inside its array, and reads past a record's end are checked in the code; the
+            // strings, times and anniversary tables were filled from the same tables; results
+            // arrays hold `count` bytes each.
+            unsafe { (self.functions[s])(&frame, 0, count as u64) };
             // SAFETY: as above; no other reference to this segment's bytes is alive.
-            let out = unsafe { std::slice::from_raw_parts_mut(results[s], rows) };
+            let out = unsafe { std::slice::from_raw_parts_mut(results[s], count) };
             match segment.applies_to {
                 Audience::Everyone => {}
                 Audience::Registered => {
-                    for (o, &l) in out.iter_mut().zip(&layout.logged_in) {
-                        *o &= l;
+                    for (o, &l) in out.iter_mut().zip(rows.logged_in) {
+                        *o &= u8::from(l);
                     }
                 }
                 Audience::Visitors => {
-                    for (o, &l) in out.iter_mut().zip(&layout.logged_in) {
-                        *o &= 1 - l;
+                    for (o, &l) in out.iter_mut().zip(rows.logged_in) {
+                        *o &= u8::from(!l);
                     }
                 }
             }
             if let Some(list) = &segment.websites {
-                for (o, profile) in out.iter_mut().zip(profiles) {
-                    let on = profile
-                        .website
-                        .as_ref()
-                        .is_some_and(|w| list.iter().any(|l| l == w));
+                for (row, o) in out.iter_mut().enumerate() {
+                    let on = (rows.website)(row).is_some_and(|w| list.iter().any(|l| l == w));
                     *o &= u8::from(on);
                 }
             }
@@ -515,6 +653,18 @@ mod tests {
         }
     }
 
+    /// Profiles pushed into a batch layered over `base` (they were loaded with `base`).
+    fn batch_of(profiles: &[Profile], width: u32, base: seg_data::Interner) -> seg_data::Batch {
+        let shape = seg_data::Shape {
+            customer: width as usize,
+        };
+        let mut batch = seg_data::Batch::new(shape, std::sync::Arc::new(base));
+        for profile in profiles {
+            batch.push(profile.clone());
+        }
+        batch
+    }
+
     #[test]
     fn anniversaries_match_the_interpreter_on_every_day() {
         use seg_check::values::days_from_civil;
@@ -544,6 +694,7 @@ mod tests {
                     }
                 })
                 .collect();
+            let data = batch_of(&profiles, 2, interner.clone());
             for days in [0, 1, 6, 30, 365] {
                 let pred = Pred::AnniversaryWithin { days };
                 let program = program(Node::Test {
@@ -553,14 +704,16 @@ mod tests {
                 });
                 let jit = JitProgram::compile(&program).unwrap();
                 assert!(jit.tables.preds.is_empty(), "anniversaries are native code");
+                // One preparation, evaluated at every as-of.
+                let batch = jit.prepare(&data, &catalog);
                 for (y, m, d) in as_ofs {
+                    let as_of = days_from_civil(y, m, d) as i64 * MICROS_PER_DAY + 1;
                     let context = Context {
                         catalog: &catalog,
                         interner: &interner,
-                        as_of: days_from_civil(y, m, d) as i64 * MICROS_PER_DAY + 1,
+                        as_of,
                     };
-                    let batch = jit.batch(&profiles, &context);
-                    let result = jit.evaluate(&batch, &context);
+                    let result = jit.evaluate(&batch, as_of).unwrap();
                     for (row, profile) in profiles.iter().enumerate() {
                         let expected =
                             seg_eval::interpret::test(&pred, &profile.customer[0], &context);
@@ -574,5 +727,148 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Compile-time: a compiled program (and a prepared batch) may be shared between threads.
+    #[test]
+    fn programs_and_prepared_batches_are_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<JitProgram<'static>>();
+        send_sync::<Prepared<'static>>();
+        send_sync::<Memberships>();
+    }
+
+    fn string_program() -> Program {
+        program(Node::Test {
+            load: Load::Customer(0),
+            ty: Type::Str,
+            pred: Pred::StrEq {
+                folded: "busan".into(),
+                negated: false,
+            },
+        })
+    }
+
+    fn city(interner: &mut seg_data::Interner, text: &str) -> Profile {
+        Profile {
+            id: text.into(),
+            customer: vec![seg_data::Value::Str(interner.intern(text))].into_boxed_slice(),
+            cart: vec![seg_data::Value::Missing; seg_data::CART_SLOTS].into_boxed_slice(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn a_batch_prepared_by_another_program_is_refused() {
+        let program = string_program();
+        let (a, b) = (
+            JitProgram::compile(&program).unwrap(),
+            JitProgram::compile(&program).unwrap(),
+        );
+        let catalog = seg_data::Catalog::default();
+        let mut data = seg_data::Batch::new(
+            seg_data::Shape { customer: 2 },
+            std::sync::Arc::new(seg_data::Interner::new()),
+        );
+        let profile = city(data.interner_mut(), "BUSAN");
+        data.push(profile);
+        let batch = a.prepare(&data, &catalog);
+        assert_eq!(b.evaluate(&batch, 0), Err(ForeignBatch));
+        assert!(a.evaluate(&batch, 0).unwrap().get(0, 0));
+        // Identities are never reused, even after the program that prepared a batch is gone.
+        drop(a);
+        let c = JitProgram::compile(&program).unwrap();
+        assert_eq!(c.evaluate(&batch, 0), Err(ForeignBatch));
+        let result = c.evaluate_batch(&data, &catalog, 0);
+        assert_eq!((result.rows(), result.segments()), (1, 1));
+        assert!(result.get(0, 0));
+    }
+
+    #[test]
+    fn strings_of_the_batch_are_read_through_its_own_interner() {
+        // The base knows "Seoul" only; "Busan" and "BUSAN" are the batch's own symbols.
+        let mut base = seg_data::Interner::new();
+        let seoul = city(&mut base, "Seoul");
+        let mut data =
+            seg_data::Batch::new(seg_data::Shape { customer: 2 }, std::sync::Arc::new(base));
+        data.push(seoul);
+        for text in ["Busan", "BUSAN", "Daegu"] {
+            let profile = city(data.interner_mut(), text);
+            data.push(profile);
+        }
+        let program = string_program();
+        let jit = JitProgram::compile_with(&program, Tier::Optimized).unwrap();
+        let result = jit.evaluate_batch(&data, &seg_data::Catalog::default(), 0);
+        assert_eq!(
+            (0..4).map(|row| result.get(0, row)).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn slots_past_the_batch_shape_read_as_missing() {
+        // The program reads customer slot 1; the batch has one customer column only.
+        let program = program(Node::Test {
+            load: Load::Customer(1),
+            ty: Type::Int,
+            pred: Pred::IsEmpty,
+        });
+        let jit = JitProgram::compile(&program).unwrap();
+        let profile = Profile {
+            customer: vec![seg_data::Value::Int(1), seg_data::Value::Int(2)].into_boxed_slice(),
+            ..Profile::default()
+        };
+        let data = batch_of(&[profile.clone(), profile], 1, seg_data::Interner::new());
+        let result = jit.evaluate_batch(&data, &seg_data::Catalog::default(), 0);
+        assert!(result.get(0, 0) && result.get(0, 1));
+    }
+
+    #[test]
+    fn programs_the_verifier_rejects_do_not_compile() {
+        let program = program(Node::Test {
+            load: Load::Customer(9),
+            ty: Type::Int,
+            pred: Pred::IsEmpty,
+        });
+        let error = JitProgram::compile(&program).err().unwrap();
+        assert!(error.contains("customer slot 9 out of range"), "{error}");
+    }
+
+    #[test]
+    fn threads_share_one_compiled_program() {
+        let program = string_program();
+        let jit = JitProgram::compile(&program).unwrap();
+        let catalog = seg_data::Catalog::default();
+        let mut data = seg_data::Batch::new(
+            seg_data::Shape { customer: 2 },
+            std::sync::Arc::new(seg_data::Interner::new()),
+        );
+        let mut profiles = Vec::new();
+        for i in 0..1000 {
+            let text = if i % 3 == 0 { "Busan" } else { "Seoul" };
+            let profile = city(data.interner_mut(), text);
+            profiles.push(profile.clone());
+            data.push(profile);
+        }
+        let batch = jit.prepare(&data, &catalog);
+        let context = Context {
+            catalog: &catalog,
+            interner: data.interner(),
+            as_of: 0,
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        let result = jit.evaluate(&batch, 0).unwrap();
+                        assert_eq!(result.count(0), 334);
+                        // One-profile calls contend for the scratch memory.
+                        for (row, profile) in profiles.iter().enumerate().step_by(97) {
+                            assert_eq!(jit.memberships(profile, &context)[0], row % 3 == 0);
+                        }
+                    }
+                });
+            }
+        });
     }
 }

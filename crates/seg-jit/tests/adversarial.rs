@@ -7,10 +7,14 @@
 //! symbols and products that exist nowhere. Where the interpreter can answer too, both engines
 //! (one profile and batch, both tiers) must answer the same; where the interpreter itself would
 //! panic (it indexes the catalog and the interner directly), the JIT must still answer.
+//!
+//! Batches are `seg_data::Batch`es layered over the examples' interner (the profiles were
+//! loaded with it, and a layer keeps the base's symbols).
 
 use std::path::Path;
+use std::sync::Arc;
 
-use seg_data::{Catalog, Interner, Order, ProductId, Profile, Record, Sym, Value};
+use seg_data::{Batch, Catalog, Interner, Order, ProductId, Profile, Record, Shape, Sym, Value};
 use seg_diag::FileId;
 use seg_eval::{Context, Interpreter};
 use seg_jit::{JitProgram, Tier};
@@ -69,14 +73,24 @@ fn context(e: &Examples) -> Context<'_> {
     }
 }
 
+/// The profiles as one batch of `width` customer columns, over the examples' interner.
+fn batch_of(e: &Examples, profiles: &[Profile], width: usize) -> Batch {
+    let mut batch = Batch::new(Shape { customer: width }, Arc::new(e.interner.clone()));
+    for profile in profiles {
+        batch.push(profile.clone());
+    }
+    batch
+}
+
 /// Every engine on every profile; `compare` says whether the interpreter can be asked too.
 fn run_all(e: &Examples, profiles: &[Profile], compare: bool) -> Vec<Vec<bool>> {
     let context = context(e);
+    let data = batch_of(e, profiles, e.program.layout.customer as usize);
     let mut answers = Vec::new();
     for tier in [Tier::Fast, Tier::Optimized] {
         let jit = JitProgram::compile_with(&e.program, tier).unwrap();
-        let batch = jit.batch(profiles, &context);
-        let batched = jit.evaluate(&batch, &context);
+        let batch = jit.prepare(&data, &e.catalog);
+        let batched = jit.evaluate(&batch, AS_OF).unwrap();
         assert_eq!(batched.rows(), profiles.len());
         for (row, profile) in profiles.iter().enumerate() {
             let one = jit.memberships(profile, &context);
@@ -235,10 +249,32 @@ fn symbols_and_products_that_exist_nowhere() {
 #[test]
 fn an_empty_batch_has_no_rows() {
     let e = examples();
-    let context = context(&e);
     let jit = JitProgram::compile(&e.program).unwrap();
-    let batch = jit.batch(&[], &context);
+    let data = batch_of(&e, &[], e.program.layout.customer as usize);
+    let batch = jit.prepare(&data, &e.catalog);
     assert!(batch.is_empty());
-    let result = jit.evaluate(&batch, &context);
+    let result = jit.evaluate(&batch, AS_OF).unwrap();
     assert_eq!(result.rows(), 0);
+}
+
+#[test]
+fn a_batch_narrower_than_the_program_reads_missing_customer_values() {
+    // A batch shaped for no customer attribute at all: every customer column the program
+    // reads is absent, and reads as missing, as for profiles without customer slots.
+    let e = examples();
+    let context = context(&e);
+    let data = batch_of(&e, &e.profiles, 0);
+    for tier in [Tier::Fast, Tier::Optimized] {
+        let jit = JitProgram::compile_with(&e.program, tier).unwrap();
+        let batched = jit.evaluate_batch(&data, &e.catalog, AS_OF);
+        for (row, profile) in e.profiles.iter().enumerate() {
+            let bare = Profile {
+                customer: Box::new([]),
+                ..profile.clone()
+            };
+            assert_eq!(batched.row(row), jit.memberships(&bare, &context));
+            let reference = Interpreter::new(&e.program).memberships(&bare, &context);
+            assert_eq!(batched.row(row), reference, "{}", profile.id);
+        }
+    }
 }

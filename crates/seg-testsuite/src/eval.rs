@@ -19,6 +19,7 @@
 //! is `tests/check/schema.json` unless `// schema:` names another (relative to the fixture).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use seg_data::{Catalog, Interner, Profile};
 use seg_diag::{SourceFile, Sources};
@@ -43,7 +44,9 @@ pub struct Prepared {
     pub schema: seg_schema::Schema,
     pub program: seg_ir::Program,
     pub catalog: Catalog,
-    pub interner: Interner,
+    /// The interner the catalog and the profiles were loaded with (the base a batch of the
+    /// fixture's profiles is layered over).
+    pub interner: Arc<Interner>,
     pub as_of: i64,
     /// Per case: the loaded profile or the loader's error text.
     pub profiles: Vec<Result<Profile, String>>,
@@ -98,8 +101,10 @@ impl Backend for Jit {
     }
 }
 
-/// The Cranelift backend over a batch, optimised tier: every loaded profile of the fixture laid
-/// out by columns and evaluated in one run; the answer is the row of the profile asked about.
+/// The Cranelift backend over a batch, optimised tier: every loaded profile of the fixture
+/// pushed into one `seg_data::Batch` (layered over the fixture's interner, which the profiles
+/// were loaded with: a layer keeps its base's symbols) and evaluated in one run; the answer is
+/// the row of the profile asked about.
 pub struct JitBatch;
 
 impl Backend for JitBatch {
@@ -108,21 +113,28 @@ impl Backend for JitBatch {
     }
 
     fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
-        let context = prepared.context();
         let compiled =
             seg_jit::JitProgram::compile_with(&prepared.program, seg_jit::Tier::Optimized)
                 .expect("the program compiles");
-        let profiles: Vec<Profile> = prepared
+        let profiles: Vec<&Profile> = prepared
             .profiles
             .iter()
-            .filter_map(|p| p.as_ref().ok().cloned())
+            .filter_map(|p| p.as_ref().ok())
             .collect();
         let row = profiles
             .iter()
-            .position(|p| p == profile)
+            .position(|p| *p == profile)
             .expect("the profile is one of the fixture's");
-        let batch = compiled.batch(&profiles, &context);
-        compiled.evaluate(&batch, &context).row(row)
+        let shape = seg_data::Shape {
+            customer: prepared.program.layout.customer as usize,
+        };
+        let mut batch = seg_data::Batch::new(shape, prepared.interner.clone());
+        for p in profiles {
+            batch.push(p.clone());
+        }
+        compiled
+            .evaluate_batch(&batch, &prepared.catalog, prepared.as_of)
+            .row(row)
     }
 }
 
@@ -244,7 +256,7 @@ pub fn prepare(path: &Path) -> Result<Prepared, String> {
         schema,
         program,
         catalog,
-        interner,
+        interner: Arc::new(interner),
         as_of,
         profiles,
         cases,

@@ -37,6 +37,7 @@ proptest! {
         let text = profiles.join("\n");
         let loaded = seg_data::load::load_profiles(&text, &schema, &catalog, &mut interner);
         let as_of = seg_check::values::parse_datetime(gen::AS_OF).unwrap().micros;
+        let interner = std::sync::Arc::new(interner);
         let context = seg_eval::Context { catalog: &catalog, interner: &interner, as_of };
         let interpreter = seg_eval::Interpreter::new(&program);
         let jit = seg_jit::JitProgram::compile(&program).map_err(TestCaseError::fail)?;
@@ -44,11 +45,17 @@ proptest! {
             .into_iter()
             .map(|p| p.map_err(|e| TestCaseError::fail(format!("generated profile did not load: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
-        // The same profiles as one columnar batch, through the optimised tier.
+        // The same profiles as one columnar batch (layered over the interner they were loaded
+        // with), through the optimised tier.
         let optimized = seg_jit::JitProgram::compile_with(&program, seg_jit::Tier::Optimized)
             .map_err(TestCaseError::fail)?;
-        let batch = optimized.batch(&loaded, &context);
-        let batched = optimized.evaluate(&batch, &context);
+        let shape = seg_data::Shape { customer: program.layout.customer as usize };
+        let mut data = seg_data::Batch::new(shape, interner.clone());
+        for profile in &loaded {
+            data.push(profile.clone());
+        }
+        let batch = optimized.prepare(&data, &catalog);
+        let batched = optimized.evaluate(&batch, as_of).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for (row, profile) in loaded.iter().enumerate() {
             let members = interpreter.memberships(profile, &context);
             prop_assert_eq!(&batched.row(row), &members, "JIT batch and interpreter differ on {}:\n{}\n{}", profile.id, segments, profiles.join("\n"));
