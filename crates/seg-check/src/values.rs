@@ -327,3 +327,27 @@ mod tests {
         assert_eq!(Decimal::parse("87.5").unwrap().to_string(), "87.50");
     }
 }
+
+/// `YYYY-MM-DD` of a day number.
+pub fn format_date(days: i32) -> String {
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// RFC 3339 in UTC of microseconds since the epoch (`…T09:30:00Z`, a fraction when there is one).
+pub fn format_datetime(micros: i64) -> String {
+    let days = micros.div_euclid(MICROS_PER_DAY);
+    let within = micros.rem_euclid(MICROS_PER_DAY);
+    let date = match i32::try_from(days) {
+        Ok(days) => format_date(days),
+        Err(_) => return format!("{micros}µs"),
+    };
+    let seconds = within / 1_000_000;
+    let fraction = within % 1_000_000;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if fraction == 0 {
+        format!("{date}T{h:02}:{m:02}:{s:02}Z")
+    } else {
+        format!("{date}T{h:02}:{m:02}:{s:02}.{fraction:06}Z")
+    }
+}

@@ -94,7 +94,7 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
 
     let mut records = Records::new(input);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let (mut failed, mut total) = (0usize, 0usize);
     pipeline::in_order(
         || {

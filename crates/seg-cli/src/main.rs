@@ -4,9 +4,13 @@
 mod check;
 mod eval;
 mod explain;
+mod export;
 mod fmt;
 mod pipeline;
 mod project;
+mod report;
+mod run;
+mod store;
 
 use std::process::ExitCode;
 
@@ -75,6 +79,98 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (editors start it).
     Lsp,
+    /// Import profiles into a store (created when missing); a customer imported again is
+    /// replaced. Bad records are reported with their line and skipped (exit 1).
+    Import {
+        /// The store file (SQLite).
+        #[arg(long)]
+        store: std::path::PathBuf,
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        /// The product catalog (NDJSON), imported too; found through seg.toml when left out.
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// Profiles: one JSON object or NDJSON; `-` reads stdin.
+        profiles: std::path::PathBuf,
+    },
+    /// Write a synthetic store of realistic shoppers (the same for the same seed).
+    Gen {
+        /// The store file to write (replaced only with --force).
+        #[arg(long)]
+        store: std::path::PathBuf,
+        #[arg(long)]
+        customers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        /// The catalog shoppers buy from; found through seg.toml, else made up.
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// The generated store's "today" (YYYY-MM-DD): orders, carts and views lie before it.
+        #[arg(long, default_value = "2026-11-28")]
+        anchor: String,
+        /// Replace the store file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Refresh every active segment for every customer of a store: memberships with the time
+    /// each customer joined, and who joined and left since the previous run. Atomic: a run
+    /// killed at any point leaves the previous memberships intact.
+    Run {
+        /// The store file (SQLite), written by `seg gen` or `seg import`.
+        #[arg(long)]
+        store: std::path::PathBuf,
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        /// A product catalog (NDJSON) to use instead of the store's.
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// The evaluation instant (RFC 3339 with a zone); default: now.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// jit (the default) or interp: identical answers.
+        #[arg(long, value_enum, default_value_t = eval::Engine::Jit)]
+        engine: eval::Engine,
+        /// Only read every customer as a refresh does, evaluating and storing nothing (the
+        /// floor a refresh is measured against).
+        #[arg(long, hide = true)]
+        scan_only: bool,
+        /// Segment files or folders (default: the current folder).
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// Report on the segments of a store: sizes, joined and left at the last run; combined
+    /// segments; a chart of sizes over the runs.
+    Report {
+        #[arg(long)]
+        store: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+        /// List the customers in the union or intersection of the SEGMENTS given.
+        #[arg(long, value_enum)]
+        combine: Option<report::CombineArg>,
+        /// Draw segment sizes over the stored runs to this SVG file.
+        #[arg(long)]
+        chart: Option<std::path::PathBuf>,
+        /// Segment ids, for --combine.
+        segments: Vec<String>,
+    },
+    /// Export the members of a segment (at the last run) with customer columns.
+    Export {
+        /// The segment id.
+        segment: String,
+        #[arg(long)]
+        store: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = export::Format::Csv)]
+        format: export::Format,
+        /// Customer columns after the id: attribute codes, `website`, `logged_in`
+        /// (comma-separated or repeated).
+        #[arg(long)]
+        columns: Vec<String>,
+        /// Write to this file (atomically: a temporary file renamed at the end); default stdout.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -121,6 +217,77 @@ fn main() -> ExitCode {
         }),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { check, paths } => fmt::run(check, &paths),
+        Command::Import {
+            store,
+            schema,
+            catalog,
+            profiles,
+        } => store::import(store::ImportOptions {
+            store: &store,
+            profiles: &profiles,
+            schema: schema.as_deref(),
+            catalog: catalog.as_deref(),
+        }),
+        Command::Gen {
+            store,
+            customers,
+            seed,
+            schema,
+            catalog,
+            anchor,
+            force,
+        } => store::generate(store::GenerateOptions {
+            store: &store,
+            customers,
+            seed,
+            anchor: &anchor,
+            force,
+            schema: schema.as_deref(),
+            catalog: catalog.as_deref(),
+        }),
+        Command::Run {
+            store,
+            schema,
+            catalog,
+            as_of,
+            engine,
+            scan_only,
+            paths,
+        } => run::run(run::Options {
+            store: &store,
+            schema: schema.as_deref(),
+            catalog: catalog.as_deref(),
+            as_of: as_of.as_deref(),
+            engine,
+            paths: &paths,
+            scan_only,
+        }),
+        Command::Report {
+            store,
+            format,
+            combine,
+            chart,
+            segments,
+        } => report::run(report::Options {
+            store: &store,
+            format,
+            combine,
+            segments: &segments,
+            chart: chart.as_deref(),
+        }),
+        Command::Export {
+            segment,
+            store,
+            format,
+            columns,
+            output,
+        } => export::run(export::Options {
+            segment: &segment,
+            store: &store,
+            format,
+            columns: &columns,
+            output: output.as_deref(),
+        }),
         Command::Lsp => match seg_lsp::run_stdio() {
             Ok(()) => 0,
             Err(error) => {

@@ -202,12 +202,13 @@ impl<'p> Evaluator<'p> {
 }
 
 /// Runs `work` over every job `next_job` gives, on every core, and hands the results to `sink`
-/// in job order. Stops at the first error of the source or the sink (jobs in flight are
-/// dropped); memory is bounded by a few jobs.
+/// in job order. Jobs are read on the calling thread (a store's cursors stay on the thread
+/// that opened them) and the sink runs on a thread of its own. Stops at the first error of the
+/// source or the sink (jobs in flight are dropped); memory is bounded by a few jobs.
 pub fn in_order<J, O, E>(
-    mut next_job: impl FnMut() -> Result<Option<J>, E> + Send,
+    mut next_job: impl FnMut() -> Result<Option<J>, E>,
     work: impl Fn(J) -> O + Sync,
-    mut sink: impl FnMut(O) -> Result<(), E>,
+    mut sink: impl FnMut(O) -> Result<(), E> + Send,
 ) -> Result<(), E>
 where
     J: Send,
@@ -218,17 +219,6 @@ where
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = sync_channel::<(u64, J)>(workers);
         let (out_tx, out_rx) = sync_channel::<(u64, O)>(workers);
-        let reader = scope.spawn(move || -> Result<(), E> {
-            let mut seq = 0u64;
-            while let Some(job) = next_job()? {
-                if job_tx.send((seq, job)).is_err() {
-                    // The sink stopped: nothing more is wanted.
-                    break;
-                }
-                seq += 1;
-            }
-            Ok(())
-        });
         let job_rx = Arc::new(Mutex::new(job_rx));
         for _ in 0..workers {
             let (job_rx, out_tx, work) = (job_rx.clone(), out_tx.clone(), &work);
@@ -243,11 +233,24 @@ where
                 }
             });
         }
-        drop(out_tx);
-        let sunk = drain(out_rx, &mut sink);
-        let read = reader
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        drop((job_rx, out_tx));
+        let sink = scope.spawn(move || drain(out_rx, &mut sink));
+        let mut seq = 0u64;
+        let read = loop {
+            match next_job() {
+                Ok(Some(job)) => {
+                    if job_tx.send((seq, job)).is_err() {
+                        // The sink stopped: its error says why.
+                        break Ok(());
+                    }
+                    seq += 1;
+                }
+                Ok(None) => break Ok(()),
+                Err(error) => break Err(error),
+            }
+        };
+        drop(job_tx);
+        let sunk = sink.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         sunk.and(read)
     })
 }

@@ -18,6 +18,7 @@
 
 pub mod batch;
 pub mod intern;
+pub mod json;
 pub mod layout;
 pub mod load;
 pub mod read;
