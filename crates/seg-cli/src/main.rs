@@ -113,6 +113,9 @@ enum Command {
         /// Replace the store file if it exists.
         #[arg(long)]
         force: bool,
+        /// Also write the same customers as NDJSON profiles (the `seg eval` input) to this file.
+        #[arg(long)]
+        ndjson: Option<std::path::PathBuf>,
     },
     /// Refresh every active segment for every customer of a store: memberships with the time
     /// each customer joined, and who joined and left since the previous run. Atomic: a run
@@ -236,6 +239,7 @@ fn main() -> ExitCode {
             catalog,
             anchor,
             force,
+            ndjson,
         } => store::generate(store::GenerateOptions {
             store: &store,
             customers,
@@ -244,6 +248,7 @@ fn main() -> ExitCode {
             force,
             schema: schema.as_deref(),
             catalog: catalog.as_deref(),
+            ndjson: ndjson.as_deref(),
         }),
         Command::Run {
             store,

@@ -50,6 +50,8 @@ pub struct GenerateOptions<'a> {
     pub force: bool,
     pub schema: Option<&'a Path>,
     pub catalog: Option<&'a Path>,
+    /// Also write the same customers as NDJSON profiles (§5) to this file.
+    pub ndjson: Option<&'a Path>,
 }
 
 pub fn import(options: ImportOptions) -> u8 {
@@ -366,6 +368,9 @@ fn run_generate(options: GenerateOptions) -> Result<u8, UsageError> {
             display_path(target)
         ))
     })?;
+    if let Some(path) = options.ndjson {
+        write_ndjson(path, &schema, &catalog, options.seed, anchor, customers)?;
+    }
     println!(
         "{}: generated {customers} customers, {} products (seed {}, anchor {}) in {:.1} s",
         display_path(target),
@@ -375,4 +380,33 @@ fn run_generate(options: GenerateOptions) -> Result<u8, UsageError> {
         started.elapsed().as_secs_f64()
     );
     Ok(u8::from(bad > 0))
+}
+
+/// The generated customers as NDJSON profiles, the same the store holds (the generator is
+/// deterministic per seed), written atomically.
+fn write_ndjson(
+    path: &Path,
+    schema: &seg_schema::Schema,
+    catalog: &seg_data::Catalog,
+    seed: u64,
+    anchor: i32,
+    customers: u64,
+) -> Result<(), UsageError> {
+    let generator = Generator::new(schema, catalog, seed, anchor);
+    let failed = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", path.display()));
+    crate::export::write_atomically(path, |out| {
+        let mut start = 0;
+        while start < customers {
+            let end = (start + CHUNK as u64).min(customers);
+            let mut interner = Interner::new();
+            for index in start..end {
+                let profile = generator.profile(index, &mut interner);
+                let json =
+                    seg_data::json::profile_json(&seg_data::Row::from(&profile), schema, &interner);
+                writeln!(out, "{json}").map_err(failed)?;
+            }
+            start = end;
+        }
+        Ok(())
+    })
 }
