@@ -2,6 +2,7 @@
 //! and results are printed with the exit codes of §7 (0 clean, 1 errors found, 2 usage or IO).
 
 mod check;
+mod demo;
 mod eval;
 mod explain;
 mod export;
@@ -158,6 +159,27 @@ enum Command {
         /// Segment ids, for --combine.
         segments: Vec<String>,
     },
+    /// The main job in one command: generate a synthetic store, refresh the segments over it,
+    /// print the report (schema and catalog from the segments' seg.toml).
+    Demo {
+        /// The store to (re)generate.
+        #[arg(long, default_value = "target/seg-demo/shop.db")]
+        store: std::path::PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        customers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The evaluation instant; the generated store's "today" is its date.
+        #[arg(long, default_value = "2026-11-28T12:00:00Z")]
+        as_of: String,
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// Segment files or folders.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Export the members of a segment (at the last run) with customer columns.
     Export {
         /// The segment id.
@@ -279,6 +301,23 @@ fn main() -> ExitCode {
             combine,
             segments: &segments,
             chart: chart.as_deref(),
+        }),
+        Command::Demo {
+            store,
+            customers,
+            seed,
+            as_of,
+            schema,
+            catalog,
+            paths,
+        } => demo::run(demo::Options {
+            store: &store,
+            customers,
+            seed,
+            as_of: &as_of,
+            schema: schema.as_deref(),
+            catalog: catalog.as_deref(),
+            paths: &paths,
         }),
         Command::Export {
             segment,
