@@ -22,6 +22,7 @@ pub mod json;
 pub mod layout;
 pub mod load;
 pub mod read;
+pub mod typing;
 
 pub use batch::{Batch, Elements, Row, Shape};
 pub use intern::{Interner, Sym};

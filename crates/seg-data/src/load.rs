@@ -48,7 +48,6 @@
 //! - In a catalog, `sku` is a required non-empty string; a SKU seen on an earlier loaded line is an
 //!   error for the later line, which is skipped like every bad line.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::{Map, Number, Value as Json};
@@ -59,6 +58,7 @@ use seg_schema::{AttrType, Attribute, Entity, Schema};
 
 use crate::intern::Interner;
 use crate::layout::{Catalog, Order, Product, ProductId, Profile, Record, Value};
+use crate::typing::{option_set, Options};
 
 /// A record that could not be loaded: where it is and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -352,53 +352,7 @@ fn cut(text: &str) -> String {
 struct Field<'s> {
     name: &'s str,
     ty: AttrType,
-    options: Options<'s>,
-}
-
-/// A select attribute's options, found by exact text first and then by lower-case fold.
-#[derive(Default)]
-struct Options<'s> {
-    list: &'s [String],
-    exact: HashMap<&'s str, u32>,
-    folded: HashMap<String, u32>,
-}
-
-impl<'s> Options<'s> {
-    fn new(list: &'s [String]) -> Options<'s> {
-        let mut options = Options {
-            list,
-            ..Options::default()
-        };
-        for (index, option) in list.iter().enumerate() {
-            let index = index as u32;
-            options.exact.entry(option.as_str()).or_insert(index);
-            options.folded.entry(option.to_lowercase()).or_insert(index);
-        }
-        options
-    }
-
-    fn find(&self, text: &str) -> Option<u32> {
-        self.exact
-            .get(text)
-            .or_else(|| self.folded.get(&text.to_lowercase()))
-            .copied()
-    }
-
-    /// The options for an error message, the first few of a long list.
-    fn listing(&self) -> String {
-        const SHOWN: usize = 12;
-        let mut shown = self
-            .list
-            .iter()
-            .take(SHOWN)
-            .map(|o| quoted(o))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if self.list.len() > SHOWN {
-            shown.push_str(&format!(", … ({} in all)", self.list.len()));
-        }
-        shown
-    }
+    options: Options,
 }
 
 fn fields_of(attributes: &[Attribute]) -> Vec<Field<'_>> {
@@ -452,7 +406,7 @@ fn typed(
     let expected =
         |what: &str| Problem::at(path, format!("expected {what}, found {}", describe(value)));
     match (field.ty, value) {
-        (AttrType::String, Json::String(s)) => Ok(Value::Str(interner.intern(s))),
+        (AttrType::String, Json::String(s)) => Ok(crate::typing::text(interner, s)),
         (AttrType::String, _) => Err(expected("a string")),
 
         (AttrType::Integer, Json::Number(n)) => integer(n).map(Value::Int).map_err(|why| {
@@ -628,7 +582,7 @@ fn datetime(text: &str) -> Result<i64, String> {
 
 fn option(text: &str, field: &Field<'_>, path: Path<'_>) -> Checked<u32> {
     field.options.find(text).ok_or_else(|| {
-        let message = if field.options.list.is_empty() {
+        let message = if field.options.is_empty() {
             format!(
                 "{} is not an option: {} declares none",
                 quoted(text),
@@ -644,16 +598,6 @@ fn option(text: &str, field: &Field<'_>, path: Path<'_>) -> Checked<u32> {
         };
         Problem::at(path, message)
     })
-}
-
-fn option_set(mut indices: Vec<u32>) -> Value {
-    indices.sort_unstable();
-    indices.dedup();
-    if indices.is_empty() {
-        Value::Missing
-    } else {
-        Value::Options(indices.into_boxed_slice())
-    }
 }
 
 /// An object where one belongs; `None` for every empty form.

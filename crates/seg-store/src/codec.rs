@@ -13,10 +13,9 @@
 //!
 //! `NULL` is every form of empty (`Value::Missing`). Options are stored by text, not index, so
 //! that reordering or adding options in the schema keeps a store readable, and so that SQL can
-//! compare them; reading maps a text back to its index with [`Options::find`], the loader's
-//! rule (exact text first, then Unicode lower-case fold).
-
-use std::collections::HashMap;
+//! compare them; reading types every value through `seg_data::typing`, the rules the JSON
+//! loader uses (an option's text finds its index exactly first, then by Unicode lower-case
+//! fold; an empty string is empty).
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use seg_data::{Interner, Value};
@@ -24,42 +23,7 @@ use seg_schema::AttrType;
 
 use crate::layout::Field;
 
-/// A select attribute's options, found by exact text first and then by lower-case fold.
-///
-/// This is the rule of `seg_data::load` (its private `Options`); it is repeated here because
-/// seg-data does not expose it. Should seg-data make its own public, this one goes.
-#[derive(Debug, Default)]
-pub(crate) struct Options {
-    list: Vec<String>,
-    exact: HashMap<String, u32>,
-    folded: HashMap<String, u32>,
-}
-
-impl Options {
-    pub fn new(list: &[String]) -> Options {
-        let mut options = Options {
-            list: list.to_vec(),
-            ..Options::default()
-        };
-        for (index, option) in list.iter().enumerate() {
-            let index = index as u32;
-            options.exact.entry(option.clone()).or_insert(index);
-            options.folded.entry(option.to_lowercase()).or_insert(index);
-        }
-        options
-    }
-
-    pub fn find(&self, text: &str) -> Option<u32> {
-        self.exact
-            .get(text)
-            .or_else(|| self.folded.get(&text.to_lowercase()))
-            .copied()
-    }
-
-    pub fn text(&self, index: u32) -> Option<&str> {
-        self.list.get(index as usize).map(String::as_str)
-    }
-}
+pub(crate) use seg_data::typing::Options;
 
 /// The SQL value of `value` in `field`'s column. A value of another type than the field's, a
 /// symbol the interner does not have or an option index past the list is an error (the
@@ -127,11 +91,7 @@ pub(crate) fn decode(
         (_, ValueRef::Null) => Ok(Value::Missing),
         (AttrType::String, ValueRef::Text(bytes)) => {
             let s = std::str::from_utf8(bytes).map_err(|_| "the text is not UTF-8".to_string())?;
-            Ok(if s.is_empty() {
-                Value::Missing
-            } else {
-                Value::Str(interner.intern(s))
-            })
+            Ok(seg_data::typing::text(interner, s))
         }
         (AttrType::Integer, ValueRef::Integer(n)) => Ok(Value::Int(n)),
         (AttrType::Decimal, ValueRef::Integer(n)) => Ok(Value::Dec(n)),
@@ -151,7 +111,7 @@ pub(crate) fn decode(
         (AttrType::Multiselect, ValueRef::Text(bytes)) => {
             let texts: Vec<String> = serde_json::from_slice(bytes)
                 .map_err(|_| "not a JSON array of option texts".to_string())?;
-            let mut indices = texts
+            let indices = texts
                 .iter()
                 .map(|option| {
                     field
@@ -160,13 +120,7 @@ pub(crate) fn decode(
                         .ok_or_else(|| format!("{option:?} is not an option of the schema"))
                 })
                 .collect::<Result<Vec<u32>, String>>()?;
-            indices.sort_unstable();
-            indices.dedup();
-            Ok(if indices.is_empty() {
-                Value::Missing
-            } else {
-                Value::Options(indices.into_boxed_slice())
-            })
+            Ok(seg_data::typing::option_set(indices))
         }
         (ty, stored) => Err(format!(
             "a {ty} column holds {}",
