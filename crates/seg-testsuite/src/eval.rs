@@ -101,6 +101,71 @@ impl Backend for Jit {
     }
 }
 
+/// `seg run`'s path: the profile (with the fixture's catalog) imported into a new SQLite store,
+/// read back as a batch by the store's ordered scans, and evaluated by the JIT (optimised
+/// tier) with the catalog read back from the store.
+pub struct Store;
+
+impl Backend for Store {
+    fn name(&self) -> &'static str {
+        "store"
+    }
+
+    fn memberships(&self, prepared: &Prepared, profile: &Profile) -> Vec<bool> {
+        let compiled =
+            seg_jit::JitProgram::compile_with(&prepared.program, seg_jit::Tier::Optimized)
+                .expect("the program compiles");
+        let mut answers = through_store(
+            &prepared.schema,
+            &prepared.catalog,
+            &prepared.interner,
+            std::slice::from_ref(profile),
+            |batch, catalog| {
+                let members = compiled.evaluate_batch(batch, catalog, prepared.as_of);
+                (0..batch.len())
+                    .map(|row| (batch.id(row).to_string(), members.row(row)))
+                    .collect()
+            },
+        );
+        assert_eq!(answers.len(), 1, "one customer in the store");
+        answers.remove(0).1
+    }
+}
+
+/// Imports profiles (loaded with `interner`) and a catalog into a new store in a scratch file,
+/// reads every customer back as batches of 3 (so several profiles cross batch boundaries) and
+/// hands each batch, with the catalog read back from the store, to `evaluate`; the answers
+/// by customer id, in the store's (id) order. A profile imported again replaces the earlier
+/// one with its id, as `seg import` does.
+pub fn through_store<T>(
+    schema: &seg_schema::Schema,
+    catalog: &Catalog,
+    interner: &Interner,
+    profiles: &[Profile],
+    mut evaluate: impl FnMut(&seg_data::Batch, &Catalog) -> Vec<(String, T)>,
+) -> Vec<(String, T)> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("seg-testsuite-{}-{n}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let answers = (|| -> Result<Vec<(String, T)>, seg_store::StoreError> {
+        let mut store = seg_store::Store::create(&path, schema)?;
+        store.import_catalog(schema, catalog, interner)?;
+        store.import(schema, interner, profiles)?;
+        let (catalog, base) = store.load_catalog(schema)?;
+        let mut reader = store.reader(schema, &catalog)?;
+        let mut answers = Vec::new();
+        for batch in reader.batches(Arc::new(base), 3)? {
+            answers.extend(evaluate(&batch?, &catalog));
+        }
+        Ok(answers)
+    })();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    answers.expect("the store round trip works")
+}
+
 /// The Cranelift backend over a batch, optimised tier: every loaded profile of the fixture
 /// pushed into one `seg_data::Batch` (layered over the fixture's interner, which the profiles
 /// were loaded with: a layer keeps its base's symbols) and evaluated in one run; the answer is

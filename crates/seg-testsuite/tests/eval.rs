@@ -3,12 +3,17 @@
 //! fixture.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use seg_testsuite::eval::{discover, prepare, run, Backend, Interpreter, Jit, JitBatch};
+use seg_testsuite::eval::{discover, prepare, run, Backend, Interpreter, Jit, JitBatch, Store};
 use seg_testsuite::repo_root;
 use std::sync::Arc;
 
 fn backends() -> Vec<Arc<dyn Backend>> {
-    vec![Arc::new(Interpreter), Arc::new(Jit), Arc::new(JitBatch)]
+    vec![
+        Arc::new(Interpreter),
+        Arc::new(Jit),
+        Arc::new(JitBatch),
+        Arc::new(Store),
+    ]
 }
 
 fn main() {
