@@ -417,8 +417,10 @@ fn the_jit_engine_answers_like_the_interpreter_on_the_examples() {
     assert_eq!(run("jit"), interp);
 }
 
-/// More profiles than one JIT batch holds (16,384), with bad records among them: the default
-/// engine (JIT, optimised tier, several batches) writes exactly what the interpreter writes.
+/// Many more profiles than one streamed chunk holds (4,096), with bad records and a line that
+/// is not UTF-8 among them: chunks are evaluated on several threads and printed in input order
+/// (every line answers its own record), and the default engine (JIT, optimised tier) writes
+/// exactly what the interpreter writes.
 #[test]
 fn batches_across_chunk_boundaries_answer_like_the_interpreter() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -426,13 +428,20 @@ fn batches_across_chunk_boundaries_answer_like_the_interpreter() {
     let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
     let dir = std::env::temp_dir().join(format!("seg-cli-batches-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut input = String::new();
+    let mut input = Vec::new();
     for i in 0..20_000 {
         if i % 4_999 == 17 {
-            input.push_str("{\"id\": \"broken\", \"cart\": {\"subtotal\": \"abc\"}}\n");
+            input.extend_from_slice(
+                format!("{{\"id\": \"broken-{i}\", \"cart\": {{\"subtotal\": \"abc\"}}}}\n")
+                    .as_bytes(),
+            );
+        } else if i == 12_345 {
+            input.extend_from_slice(b"{\"id\": \"\xff\"}\n");
         } else {
-            input.push_str(lines[i % lines.len()]);
-            input.push('\n');
+            let line = lines[i % lines.len()];
+            let id = line.split('"').nth(3).unwrap();
+            input.extend_from_slice(line.replacen(id, &format!("c-{i}"), 1).as_bytes());
+            input.push(b'\n');
         }
     }
     let profiles = dir.join("profiles.ndjson");
@@ -454,9 +463,24 @@ fn batches_across_chunk_boundaries_answer_like_the_interpreter() {
     };
     let interp = run(Some("interp"));
     assert_eq!(interp.lines().count(), 20_000);
+    for (i, line) in interp.lines().enumerate() {
+        let answer: serde_json::Value = serde_json::from_str(line).unwrap();
+        let expected = match i {
+            _ if i % 4_999 == 17 => format!("broken-{i}"),
+            12_345 => {
+                assert_eq!(
+                    answer["error"],
+                    "line 12346: the record is not UTF-8 (bad byte at column 9)"
+                );
+                continue;
+            }
+            _ => format!("c-{i}"),
+        };
+        assert_eq!(answer["id"], expected.as_str(), "line {}", i + 1);
+    }
     assert_eq!(
         interp.lines().filter(|l| l.contains("\"error\"")).count(),
-        4
+        5
     );
     assert_eq!(run(None), interp);
     std::fs::remove_dir_all(&dir).ok();
