@@ -46,18 +46,8 @@ enum Command {
     Explain { code: Option<String> },
     /// Evaluate every active segment for each profile: one NDJSON line per profile.
     Eval {
-        #[arg(long)]
-        schema: Option<std::path::PathBuf>,
-        /// The product catalog (NDJSON); found through seg.toml when left out.
-        #[arg(long)]
-        catalog: Option<std::path::PathBuf>,
-        /// The evaluation instant (RFC 3339 with a zone); default: now.
-        #[arg(long)]
-        as_of: Option<String>,
-        /// jit: native code, profiles in columnar batches (the default); interp: the reference
-        /// interpreter, profile by profile. Both give identical answers.
-        #[arg(long, value_enum, default_value_t = eval::Engine::Jit)]
-        engine: eval::Engine,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Add each segment's condition tree with the values it read.
         #[arg(long)]
         explain: bool,
@@ -125,17 +115,8 @@ enum Command {
         /// The store file (SQLite), written by `seg gen` or `seg import`.
         #[arg(long)]
         store: std::path::PathBuf,
-        #[arg(long)]
-        schema: Option<std::path::PathBuf>,
-        /// A product catalog (NDJSON) to use instead of the store's.
-        #[arg(long)]
-        catalog: Option<std::path::PathBuf>,
-        /// The evaluation instant (RFC 3339 with a zone); default: now.
-        #[arg(long)]
-        as_of: Option<String>,
-        /// jit (the default) or interp: identical answers.
-        #[arg(long, value_enum, default_value_t = eval::Engine::Jit)]
-        engine: eval::Engine,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Only read every customer as a refresh does, evaluating and storing nothing (the
         /// floor a refresh is measured against).
         #[arg(long, hide = true)]
@@ -198,6 +179,25 @@ enum Command {
     },
 }
 
+/// What the evaluating commands (`eval`, `run`) read besides their data.
+#[derive(clap::Args)]
+struct Inputs {
+    /// The attribute schema (JSON); found through seg.toml when left out.
+    #[arg(long)]
+    schema: Option<std::path::PathBuf>,
+    /// The product catalog (NDJSON); found through seg.toml when left out (`seg run`: else the
+    /// store's).
+    #[arg(long)]
+    catalog: Option<std::path::PathBuf>,
+    /// The evaluation instant (RFC 3339 with a zone); default: now.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// jit: native code over columnar batches (the default); interp: the reference
+    /// interpreter. Both give identical answers.
+    #[arg(long, value_enum, default_value_t = eval::Engine::Jit)]
+    engine: eval::Engine,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
     Human,
@@ -222,10 +222,13 @@ fn main() -> ExitCode {
             paths,
         } => check::run(schema.as_deref(), format, &paths),
         Command::Eval {
-            schema,
-            catalog,
-            as_of,
-            engine,
+            inputs:
+                Inputs {
+                    schema,
+                    catalog,
+                    as_of,
+                    engine,
+                },
             explain,
             explain_format,
             profiles,
@@ -274,10 +277,13 @@ fn main() -> ExitCode {
         }),
         Command::Run {
             store,
-            schema,
-            catalog,
-            as_of,
-            engine,
+            inputs:
+                Inputs {
+                    schema,
+                    catalog,
+                    as_of,
+                    engine,
+                },
             scan_only,
             paths,
         } => run::run(run::Options {
