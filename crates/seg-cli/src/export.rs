@@ -4,7 +4,7 @@
 //! The customer id comes first, then the chosen columns in the order given. In CSV, empty
 //! values are empty fields, booleans `true`/`false`, decimals exact, dates `YYYY-MM-DD`,
 //! datetimes RFC 3339 UTC, options by their text and multiselects comma-separated (Magento's
-//! own form). In NDJSON each member is one object with an `"id"` key and the columns as JSON
+//! own form). In NDJSON each member is one object, its `"id"` first, then the columns as JSON
 //! values (multiselects as arrays, empty as `null`). With `-o FILE` the export is written to a
 //! temporary file beside it and renamed at the end: a failed export never leaves half a file.
 
@@ -85,6 +85,9 @@ fn write_members(
 ) -> Result<u64, UsageError> {
     let write_error =
         |e: &dyn std::fmt::Display| UsageError(format!("cannot write the export: {e}"));
+    // Refuse an unknown segment or column before anything is written (stdout is not undone).
+    store.members(segment, None, 0)?;
+    store.customer_columns(&[], columns)?;
     let mut members = 0u64;
     match format {
         Format::Csv => {
@@ -99,19 +102,24 @@ fn write_members(
             csv.flush().map_err(|e| write_error(&e))?;
         }
         Format::Ndjson => {
+            // The id first, then the columns in the order asked for.
+            let keys: Vec<String> = columns.iter().map(|c| json_string(c)).collect();
             store.export_members(segment, columns, |id, values| {
                 members += 1;
-                let mut object = serde_json::Map::new();
-                object.insert("id".into(), serde_json::Value::String(id.into()));
-                for (column, value) in columns.iter().zip(values) {
-                    object.insert((*column).into(), value);
+                let mut line = format!("{{\"id\":{}", json_string(id));
+                for (key, value) in keys.iter().zip(&values) {
+                    line.push_str(&format!(",{key}:{value}"));
                 }
-                let line = serde_json::Value::Object(object);
+                line.push('}');
                 writeln!(out, "{line}").map_err(|e| write_error(&e))
             })?;
         }
     }
     Ok(members)
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.into()).to_string()
 }
 
 /// A JSON value of the export as one CSV field.
@@ -137,15 +145,40 @@ pub fn write_atomically(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    // An ordinary new file (0666 less the umask, which the system applies on creation), or the
+    // permissions of the file it replaces.
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => ordinary_permissions(),
+    };
     let file = tempfile::Builder::new()
         .prefix(".seg-")
         .suffix(".part")
+        .permissions(permissions.clone())
         .tempfile_in(folder)
         .map_err(|e| failed(&e))?;
+    // Creation masked the mode with the umask; a replaced file keeps exactly its own.
+    if path.exists() {
+        file.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| failed(&e))?;
+    }
     let mut out = std::io::BufWriter::new(file);
     write(&mut out)?;
     let file = out.into_inner().map_err(|e| failed(&e.error()))?;
     file.as_file().sync_all().map_err(|e| failed(&e))?;
     file.persist(path).map_err(|e| failed(&e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn ordinary_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
+}
+
+#[cfg(not(unix))]
+fn ordinary_permissions() -> std::fs::Permissions {
+    let file = tempfile::tempfile().expect("a temporary file");
+    file.metadata().expect("its metadata").permissions()
 }
