@@ -93,6 +93,7 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
     };
 
     let mut records = Records::new(input);
+    let spare = std::sync::Mutex::new(Vec::<Batch>::new());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let (mut failed, mut total) = (0usize, 0usize);
@@ -107,9 +108,18 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
             Ok((!raw.is_empty()).then_some(raw))
         },
         |raw| {
-            let loaded = loader.load_chunk(raw);
+            // Batches are reused from chunk to chunk: their columns keep their memory.
+            let batch = spare.lock().ok().and_then(|mut spare| spare.pop());
+            let loaded = match batch {
+                Some(batch) => loader.load_chunk_into(raw, batch),
+                None => loader.load_chunk(raw),
+            };
             let members = evaluator.evaluate(&loaded.batch, &catalog, as_of);
-            printer.print(&loaded, &members)
+            let printed = printer.print(&loaded, &members);
+            if let Ok(mut spare) = spare.lock() {
+                spare.push(loaded.batch);
+            }
+            printed
         },
         |printed: Printed| {
             eprint!("{}", printed.errors);

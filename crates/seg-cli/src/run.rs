@@ -122,9 +122,20 @@ fn refresh(options: Options) -> Result<u8, UsageError> {
         })
         .map_err(store_error)?;
     let mut evaluated = 0u64;
+    // Evaluated batches come back to be filled again: their columns keep their memory.
+    let spare = std::sync::Mutex::new(Vec::<Batch>::new());
+    let reuse = |batch: Batch| {
+        if let Ok(mut spare) = spare.lock() {
+            spare.push(batch);
+        }
+    };
     pipeline::in_order(
         || {
-            let mut batch = Batch::new(shape, base.clone());
+            let mut batch = spare
+                .lock()
+                .ok()
+                .and_then(|mut spare| spare.pop())
+                .unwrap_or_else(|| Batch::new(shape, base.clone()));
             let rows = batches.fill(&mut batch).map_err(store_error)?;
             Ok((rows > 0).then_some(batch))
         },
@@ -139,7 +150,9 @@ fn refresh(options: Options) -> Result<u8, UsageError> {
                         .collect()
                 })
                 .collect();
-            (batch.len(), ids)
+            let rows = batch.len();
+            reuse(batch);
+            (rows, ids)
         },
         |(rows, ids): (usize, Vec<Vec<String>>)| {
             for (info, members) in infos.iter().zip(&ids) {
@@ -153,17 +166,21 @@ fn refresh(options: Options) -> Result<u8, UsageError> {
     drop(batches);
     drop(reader);
     bar.finish_and_clear();
+    let evaluated_at = now_micros();
     let summary = run
         .finish(Finish {
-            finished_at: now_micros(),
+            finished_at: evaluated_at,
             customers: evaluated,
         })
         .map_err(store_error)?;
-    let elapsed = (now_micros() - started_at) as f64 / 1e6;
+    let seconds = |from: i64| (now_micros() - from) as f64 / 1e6;
+    let elapsed = seconds(started_at);
     eprintln!(
-        "refreshed {} segment(s) for {evaluated} customer(s) in {elapsed:.2} s ({:.0} customers/s), run {}",
+        "refreshed {} segment(s) for {evaluated} customer(s) in {elapsed:.2} s ({:.0} customers/s; \
+         memberships applied in {:.2} s), run {}",
         summary.segments.len(),
         evaluated as f64 / elapsed.max(1e-9),
+        seconds(evaluated_at),
         summary.run_id
     );
     report::print_table(&store)?;
