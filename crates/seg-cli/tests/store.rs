@@ -1117,11 +1117,9 @@ fn bad_stores_and_outputs_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// An export that fails before its first member (unknown segment or column) prints nothing on
-/// stdout: `seg export SEG > members.csv` must not leave a file that looks like an empty export.
-#[test]
-fn a_failed_export_prints_nothing_on_stdout() {
-    let dir = scratch("stdout");
+/// A scratch folder with a store of the example profiles, refreshed once.
+fn examples_store(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
     let store = dir.join("shop.db");
     assert_eq!(
         import(&store, &examples().join("profiles.ndjson"), &dir)
@@ -1130,6 +1128,14 @@ fn a_failed_export_prints_nothing_on_stdout() {
         Some(0)
     );
     run(&store, AS_OF, "jit", &dir);
+    (dir, store)
+}
+
+/// An export that fails before its first member (unknown segment or column) prints nothing on
+/// stdout: `seg export SEG > members.csv` must not leave a file that looks like an empty export.
+#[test]
+fn a_failed_export_prints_nothing_on_stdout() {
+    let (dir, store) = examples_store("stdout");
     for args in [
         vec!["export", "no_such_segment", "--store", path(&store)],
         vec![
@@ -1152,15 +1158,7 @@ fn a_failed_export_prints_nothing_on_stdout() {
 #[test]
 fn export_file_gets_ordinary_permissions() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch("mode");
-    let store = dir.join("shop.db");
-    assert_eq!(
-        import(&store, &examples().join("profiles.ndjson"), &dir)
-            .status
-            .code(),
-        Some(0)
-    );
-    run(&store, AS_OF, "jit", &dir);
+    let (dir, store) = examples_store("mode");
     let ordinary = dir.join("ordinary.csv");
     std::fs::write(&ordinary, "").unwrap();
     let expected = std::fs::metadata(&ordinary).unwrap().permissions().mode() & 0o777;
