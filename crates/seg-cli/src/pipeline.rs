@@ -131,7 +131,7 @@ pub const OPTIMIZE_FROM: usize = 1_000;
 /// A compiled program, evaluating whole batches.
 pub enum Evaluator<'p> {
     Interp(Interpreter<'p>),
-    Jit(seg_jit::JitProgram<'p>),
+    Jit(Box<seg_jit::JitProgram<'p>>),
 }
 
 /// Every segment's membership for every row of a batch, segment-major.
@@ -158,10 +158,10 @@ impl<'p> Evaluator<'p> {
                 } else {
                     seg_jit::Tier::Fast
                 };
-                Evaluator::Jit(
+                Evaluator::Jit(Box::new(
                     seg_jit::JitProgram::compile_with(program, tier)
                         .map_err(|e| UsageError(format!("the JIT failed: {e}")))?,
-                )
+                ))
             }
         })
     }

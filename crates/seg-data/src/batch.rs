@@ -361,6 +361,16 @@ impl Batch {
 mod tests {
     use super::*;
 
+    impl Batch {
+        fn row_count_is_consistent(&self) -> bool {
+            let rows = self.len();
+            self.customer.iter().all(|c| c.len() == rows)
+                && self.cart.iter().all(|c| c.len() == rows)
+                && self.addresses.offsets.len() == rows + 1
+                && self.orders.offsets.len() == rows + 1
+        }
+    }
+
     fn profile(interner: &mut Interner, id: &str, city: &str, orders: usize) -> Profile {
         let city = Value::Str(interner.intern(city));
         Profile {
@@ -423,16 +433,5 @@ mod tests {
         assert!(batch.is_empty());
         assert_eq!(batch.interner().len(), 2, "the base's Seoul and seoul");
         assert!(batch.row_count_is_consistent());
-    }
-}
-
-#[cfg(test)]
-impl Batch {
-    fn row_count_is_consistent(&self) -> bool {
-        let rows = self.len();
-        self.customer.iter().all(|c| c.len() == rows)
-            && self.cart.iter().all(|c| c.len() == rows)
-            && self.addresses.offsets.len() == rows + 1
-            && self.orders.offsets.len() == rows + 1
     }
 }

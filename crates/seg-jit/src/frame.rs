@@ -167,7 +167,7 @@ struct Source<'s> {
 
 /// The flat element arrays of the collections a program reads.
 #[derive(Default)]
-struct Elements {
+pub(crate) struct Elements {
     /// Per [`Collection::ROOT`] entry: row offsets, and the elements of the collections that
     /// have an array of their own (empty when unused).
     roots: Vec<(Vec<u64>, Vec<Elem>)>,
@@ -176,6 +176,28 @@ struct Elements {
     order_addresses: Vec<Elem>,
     /// Every order, in row order (the elements of `orders`).
     orders: Vec<Elem>,
+}
+
+/// Emptied element arrays kept for their memory, to lay out the next batch without allocating
+/// (a batch of thousands of shoppers has tens of thousands of elements).
+#[derive(Default)]
+pub(crate) struct Spare(Elements);
+
+// SAFETY: a `Spare` holds only emptied arrays (`Spare::new` clears them): no pointer of an
+// `Elem` survives in it, only the allocations, which any thread may reuse.
+unsafe impl Send for Spare {}
+
+impl Spare {
+    pub fn new(mut elements: Elements) -> Spare {
+        for (offsets, elems) in &mut elements.roots {
+            offsets.clear();
+            elems.clear();
+        }
+        elements.items.clear();
+        elements.order_addresses.clear();
+        elements.orders.clear();
+        Spare(elements)
+    }
 }
 
 fn elem(record: &Record, catalog: &Catalog) -> Elem {
@@ -451,7 +473,12 @@ impl Layout {
 
     /// A batch, read in place: the column pointers point at the batch's own columns; the
     /// element arrays are built from its flat arrays.
-    fn batch<'d>(data: &'d seg_data::Batch, catalog: &Catalog, tables: &Tables) -> Layout {
+    fn batch<'d>(
+        data: &'d seg_data::Batch,
+        catalog: &Catalog,
+        tables: &Tables,
+        spare: Spare,
+    ) -> Layout {
         let rows = data.len();
         // A column the code may read is one with a value for every row.
         fn usable(column: Option<&[Value]>, rows: usize) -> Option<&[Value]> {
@@ -484,7 +511,7 @@ impl Layout {
             data.customer_column(s)
         });
         let cart = columns(CART_SLOTS, &tables.cart_slots, &|s| data.cart_column(s));
-        let mut elements = Elements::default();
+        let mut elements = spare.0;
         let mut roots = Vec::new();
         if tables.roots.contains(&true) {
             let source = Source {
@@ -567,13 +594,19 @@ impl<'a> Prepared<'a> {
         data: &'a seg_data::Batch,
         catalog: &'a Catalog,
         tables: &Tables,
+        spare: Spare,
     ) -> Prepared<'a> {
         Prepared {
             program,
             data,
             catalog,
-            layout: Layout::batch(data, catalog, tables),
+            layout: Layout::batch(data, catalog, tables, spare),
         }
+    }
+
+    /// The element arrays, emptied, for the next batch.
+    pub(crate) fn into_spare(self) -> Spare {
+        Spare::new(self.layout.elements)
     }
 
     /// The batch this was prepared from.
@@ -725,7 +758,7 @@ mod tests {
             });
         }
         let catalog = Catalog::default();
-        let prepared = Prepared::new(7, &data, &catalog, &tables);
+        let prepared = Prepared::new(7, &data, &catalog, &tables, Spare::default());
         let layout = &prepared.layout;
         assert_eq!(layout.customer.len(), 3);
         assert_eq!(
@@ -795,7 +828,7 @@ mod tests {
             data.push(p.clone());
         }
         let catalog = Catalog::default();
-        let batch = Layout::batch(&data, &catalog, &tables);
+        let batch = Layout::batch(&data, &catalog, &tables, Spare::default());
         // The same rows, one profile at a time.
         for (row, profile) in profiles.iter().enumerate() {
             let mut one = Layout::default();

@@ -150,6 +150,8 @@ pub struct JitProgram<'p> {
     /// Memory reused by one-profile calls (a storefront request allocates only its answer);
     /// a call that finds it in use (another thread's) works in fresh memory.
     scratch: Mutex<Scratch>,
+    /// Element arrays of evaluated batches, reused by the next (`evaluate_batch`).
+    spare: Mutex<Vec<frame::Spare>>,
 }
 
 /// What a one-profile run needs besides the profile, kept between calls for its memory.
@@ -375,6 +377,7 @@ impl<'p> JitProgram<'p> {
             order,
             tables,
             scratch: Mutex::default(),
+            spare: Mutex::default(),
         })
     }
 
@@ -417,7 +420,13 @@ impl<'p> JitProgram<'p> {
     /// (products from `catalog`, which must be the catalog the batch's interner is layered
     /// over). The result borrows both and can be evaluated any number of times, at any as-of.
     pub fn prepare<'a>(&self, data: &'a seg_data::Batch, catalog: &'a Catalog) -> Prepared<'a> {
-        Prepared::new(self.id, data, catalog, &self.tables)
+        Prepared::new(
+            self.id,
+            data,
+            catalog,
+            &self.tables,
+            frame::Spare::default(),
+        )
     }
 
     /// Every segment's membership for every row of a batch prepared by this program, at
@@ -469,8 +478,20 @@ impl<'p> JitProgram<'p> {
         catalog: &Catalog,
         as_of: i64,
     ) -> Memberships {
-        self.evaluate(&self.prepare(data, catalog), as_of)
-            .expect("a batch this program just prepared is its own")
+        let spare = self
+            .spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default();
+        let prepared = Prepared::new(self.id, data, catalog, &self.tables, spare);
+        let memberships = self
+            .evaluate(&prepared, as_of)
+            .expect("a batch this program just prepared is its own");
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.push(prepared.into_spare());
+        }
+        memberships
     }
 
     /// Runs every segment over the layout's rows; `bytes` receives the results, segment-major.

@@ -38,6 +38,7 @@ pub use layout::{attribute_column, create_script, APPLICATION_ID, LAYOUT_VERSION
 pub use read::{Batches, Reader};
 pub use runs::{
     Combine, Finish, Run, RunInfo, RunRecord, RunSummary, SegmentInfo, SegmentSize, SegmentState,
+    SizeHistory,
 };
 pub use write::ImportSummary;
 

@@ -94,6 +94,9 @@ pub struct SegmentState {
     pub left: Option<u64>,
 }
 
+/// One segment's size at each run that evaluated it: `(segment id, [(run id, members)])`.
+pub type SizeHistory = (String, Vec<(i64, u64)>);
+
 /// How [`Store::combined_members`] combines segments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Combine {
@@ -374,7 +377,7 @@ impl Store {
 
     /// Every segment's size at each run that evaluated it: `(segment id, [(run id, members)])`,
     /// segments by id, runs oldest first (what `seg report --chart` draws).
-    pub fn size_history(&self) -> Result<Vec<(String, Vec<(i64, u64)>)>> {
+    pub fn size_history(&self) -> Result<Vec<SizeHistory>> {
         let doing = "reading segment sizes";
         let mut stmt = self
             .conn
@@ -392,7 +395,7 @@ impl Store {
                 ))
             })
             .doing(doing)?;
-        let mut history: Vec<(String, Vec<(i64, u64)>)> = Vec::new();
+        let mut history: Vec<SizeHistory> = Vec::new();
         for row in rows {
             let (segment, run, members) = row.doing(doing)?;
             match history.last_mut() {
