@@ -7,14 +7,17 @@
 //!
 //! - [`lower`] builds it from `seg_check::hir`;
 //! - [`verify`] checks its invariants (run in debug builds and in tests);
-//! - [`print`] writes its text form, used in snapshot tests of lowering.
+//! - [`print`] writes its text form, used in snapshot tests of lowering;
+//! - [`reads`] says what a segment's answer depends on ([`visit`] walks a tree with its scope).
 
 mod lower;
 mod print;
+pub mod reads;
 mod verify;
 
 pub use lower::lower;
 pub use print::print;
+pub use reads::{reads, reads_with_dependencies, visit, Reads};
 pub use verify::verify;
 
 pub use seg_check::hir::{AggregateFn, Audience, Quantifier};
