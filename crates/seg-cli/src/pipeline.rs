@@ -98,7 +98,9 @@ pub fn catalog_file(
         .or_else(|| outcome.project.as_ref().and_then(|p| p.catalog.clone())))
 }
 
-/// Loads a catalog file; a bad product refuses the command.
+/// Loads a catalog file. A bad product line (malformed, a wrong value, a SKU seen on an earlier
+/// line) is a warning naming its line and is skipped, the rest of the catalog is used
+/// (docs/language-notes.md): one bad product must not stop a refresh of every customer.
 pub fn load_catalog(
     path: Option<&Path>,
     schema: &seg_schema::Schema,
@@ -110,15 +112,11 @@ pub fn load_catalog(
     let text = std::fs::read_to_string(path)
         .map_err(|e| UsageError(format!("cannot read catalog {}: {e}", path.display())))?;
     let (catalog, errors) = seg_data::load::load_catalog(&text, schema, &mut interner);
-    if !errors.is_empty() {
-        for error in &errors {
-            eprintln!("error: {}: {error}", path.display());
-        }
-        return Err(UsageError(format!(
-            "{} bad product(s) in the catalog {}",
-            errors.len(),
+    for error in &errors {
+        eprintln!(
+            "warning: {}: {error} (this product is skipped)",
             path.display()
-        )));
+        );
     }
     Ok((catalog, interner))
 }

@@ -485,3 +485,47 @@ fn batches_across_chunk_boundaries_answer_like_the_interpreter() {
     assert_eq!(run(None), interp);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A bad catalog line (here a SKU seen before, and a malformed line) is a warning naming its
+/// line; the first product stays and every profile is still evaluated.
+#[test]
+fn a_bad_catalog_line_is_a_warning_and_the_run_goes_on() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::temp_dir().join(format!("seg-cli-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut catalog = std::fs::read_to_string(root.join("examples/catalog.ndjson")).unwrap();
+    let first = catalog.lines().next().unwrap().to_string();
+    catalog.push_str(&first.replace("\"price\"", "\"ignored_price\""));
+    catalog.push_str("\n{not json\n");
+    let catalog_path = dir.join("catalog.ndjson");
+    std::fs::write(&catalog_path, catalog).unwrap();
+    let args = |catalog: &str| {
+        vec![
+            "eval".to_string(),
+            "--as-of".into(),
+            "2026-11-28T12:00:00Z".into(),
+            "--catalog".into(),
+            catalog.to_string(),
+            "--profiles".into(),
+            "examples/profiles.ndjson".into(),
+            "examples/segments".into(),
+        ]
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        seg(&args, &root)
+    };
+    let damaged = run(args(catalog_path.to_str().unwrap()));
+    assert_eq!(damaged.status.code(), Some(0), "{}", text(&damaged.stderr));
+    let stderr = text(&damaged.stderr);
+    assert_eq!(stderr.matches("warning: ").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("is already the product of line 1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("malformed JSON"), "{stderr}");
+    // The first product stayed: the answers are those of the intact catalog.
+    let intact = run(args("examples/catalog.ndjson"));
+    assert_eq!(text(&damaged.stdout), text(&intact.stdout));
+    std::fs::remove_dir_all(&dir).ok();
+}
