@@ -58,7 +58,7 @@ use seg_schema::{AttrType, Attribute, Entity, Schema};
 
 use crate::intern::Interner;
 use crate::layout::{Catalog, Order, Product, ProductId, Profile, Record, Value};
-use crate::typing::{option_set, Options};
+use crate::typing::{option_set, Derived, Options};
 
 /// A record that could not be loaded: where it is and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -648,40 +648,21 @@ pub(crate) struct ProfileReader<'s> {
     customer: Vec<Field<'s>>,
     /// The built-in flags, then the schema's address attributes.
     address: Vec<Field<'s>>,
-    default_billing: usize,
-    default_shipping: usize,
     /// The cart's stored fields with their slots; the derived counts are not read.
     cart: Vec<(usize, Field<'static>)>,
-    cart_items_count: usize,
-    cart_items_qty: usize,
     cart_item: Vec<Field<'static>>,
-    cart_item_qty: usize,
     wishlist_item: Vec<Field<'static>>,
     viewed_product: Vec<Field<'static>>,
     order: Vec<Field<'static>>,
-    order_status: usize,
-    order_created_at: usize,
     /// An order line's own fields: everything but what it takes from its order.
     order_line: Vec<(usize, Field<'static>)>,
-    line_status: usize,
-    line_created_at: usize,
+    derived: Derived,
 }
 
 /// The fields an order line copies from its order.
 const FROM_ORDER: [&str; 2] = ["status", "created_at"];
 /// The cart fields derived from its lines.
 const DERIVED_CART: [&str; 2] = ["items_count", "items_qty"];
-
-fn slot(kind: ElementKind, name: &str) -> usize {
-    crate::layout::builtin_slot(kind, name).expect("the model has this field")
-}
-
-fn cart_slot(name: &str) -> usize {
-    CART_FIELDS
-        .iter()
-        .position(|(n, _)| *n == name)
-        .expect("the model has this cart field")
-}
 
 impl<'s> ProfileReader<'s> {
     /// Parses and loads one record's text; `line` is where it starts, for errors.
@@ -718,21 +699,13 @@ impl<'s> ProfileReader<'s> {
             catalog,
             customer: fields_of(schema.attributes(Entity::Customer)),
             address,
-            default_billing: slot(ElementKind::Address, "default_billing"),
-            default_shipping: slot(ElementKind::Address, "default_shipping"),
             cart,
-            cart_items_count: cart_slot("items_count"),
-            cart_items_qty: cart_slot("items_qty"),
             cart_item: builtin_fields(ElementKind::CartItem),
-            cart_item_qty: slot(ElementKind::CartItem, "qty"),
             wishlist_item: builtin_fields(ElementKind::WishlistItem),
             viewed_product: builtin_fields(ElementKind::ViewedProduct),
             order: builtin_fields(ElementKind::Order),
-            order_status: slot(ElementKind::Order, "status"),
-            order_created_at: slot(ElementKind::Order, "created_at"),
             order_line,
-            line_status: slot(ElementKind::OrderLine, "status"),
-            line_created_at: slot(ElementKind::OrderLine, "created_at"),
+            derived: Derived::new(),
         }
     }
 
@@ -804,14 +777,12 @@ impl<'s> ProfileReader<'s> {
         for (i, address) in list_at(object.get("addresses"), path)?.iter().enumerate() {
             let address =
                 self.address(element_at(address, path.index(i))?, path.index(i), interner)?;
-            let flagged = |flag: usize| matches!(address.get(flag), Value::Bool(true));
-            if profile.default_billing.is_none() && flagged(self.default_billing) {
-                profile.default_billing = Some(i);
-            }
-            if profile.default_shipping.is_none() && flagged(self.default_shipping) {
-                profile.default_shipping = Some(i);
-            }
-            profile.addresses.push(address);
+            self.derived.push_address(
+                &mut profile.addresses,
+                &mut profile.default_billing,
+                &mut profile.default_shipping,
+                address,
+            );
         }
         profile.wishlist_items = self.elements(
             object.get("wishlist_items"),
@@ -849,19 +820,14 @@ impl<'s> ProfileReader<'s> {
                 interner,
             )?;
         }
-        let mut quantity: i64 = 0;
-        for line in &profile.cart_items {
-            if let Value::Int(qty) = line.get(self.cart_item_qty) {
-                quantity = quantity.checked_add(*qty).ok_or_else(|| {
-                    Problem::at(
-                        path.key("items"),
-                        "the quantities of the cart lines add up to more than 64 bits hold",
-                    )
-                })?;
-            }
-        }
-        cart[self.cart_items_count] = Value::Int(profile.cart_items.len() as i64);
-        cart[self.cart_items_qty] = Value::Int(quantity);
+        self.derived
+            .cart_counts(&mut cart, &profile.cart_items)
+            .map_err(|_| {
+                Problem::at(
+                    path.key("items"),
+                    "the quantities of the cart lines add up to more than 64 bits hold",
+                )
+            })?;
         profile.cart = cart.into_boxed_slice();
         Ok(())
     }
@@ -931,9 +897,7 @@ impl<'s> ProfileReader<'s> {
                     values[*slot] = typed(value, field, line_path.key(field.name), interner)?;
                 }
             }
-            // Order lines carry their order's status and time (§8).
-            values[self.line_status] = record.get(self.order_status).clone();
-            values[self.line_created_at] = record.get(self.order_created_at).clone();
+            self.derived.line_from_order(&mut values, &record);
             items.push(self.record(line, values));
         }
         let mut address = |key: &'static str| -> Checked<Option<Record>> {

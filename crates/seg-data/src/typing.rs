@@ -1,12 +1,15 @@
 //! The typing rules every reader shares, whatever the source (JSON text, an SQL column):
 //! how an option's text finds its index, how a set of options is held, how text becomes a
-//! string value. `load` (JSON) and the store's reader (SQLite) both type through these, so a
-//! value means the same wherever it was read from.
+//! string value, and the facts derived rather than read ([`Derived`]: the cart's counts, order
+//! lines' status and time, the default addresses). `load` (JSON) and the store's reader
+//! (SQLite) both go through these, so a value means the same wherever it was read from.
 
 use std::collections::HashMap;
 
+use seg_check::model::{ElementKind, CART_FIELDS};
+
 use crate::intern::Interner;
-use crate::layout::Value;
+use crate::layout::{builtin_slot, Record, Value};
 
 /// A select attribute's options, found by exact text first and then by Unicode lower-case fold
 /// (§8: options compare case-insensitively; an exact match wins when two options fold alike).
@@ -83,6 +86,104 @@ pub fn text(interner: &mut Interner, text: &str) -> Value {
         Value::Missing
     } else {
         Value::Str(interner.intern(text))
+    }
+}
+
+/// The facts §8 derives from what a profile holds, with the slots they live in.
+#[derive(Clone, Copy, Debug)]
+pub struct Derived {
+    default_billing: usize,
+    default_shipping: usize,
+    cart_items_count: usize,
+    cart_items_qty: usize,
+    cart_item_qty: usize,
+    order_status: usize,
+    order_created_at: usize,
+    line_status: usize,
+    line_created_at: usize,
+}
+
+/// A cart whose lines' quantities add up past 64 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuantityOverflow;
+
+impl Default for Derived {
+    fn default() -> Derived {
+        Derived::new()
+    }
+}
+
+impl Derived {
+    pub fn new() -> Derived {
+        let slot = |kind, name| builtin_slot(kind, name).expect("the model has this field");
+        let cart_slot = |name| {
+            CART_FIELDS
+                .iter()
+                .position(|(n, _)| *n == name)
+                .expect("the model has this cart field")
+        };
+        Derived {
+            default_billing: slot(ElementKind::Address, "default_billing"),
+            default_shipping: slot(ElementKind::Address, "default_shipping"),
+            cart_items_count: cart_slot("items_count"),
+            cart_items_qty: cart_slot("items_qty"),
+            cart_item_qty: slot(ElementKind::CartItem, "qty"),
+            order_status: slot(ElementKind::Order, "status"),
+            order_created_at: slot(ElementKind::Order, "created_at"),
+            line_status: slot(ElementKind::OrderLine, "status"),
+            line_created_at: slot(ElementKind::OrderLine, "created_at"),
+        }
+    }
+
+    /// Appends an address to a profile's; the first flagged `default_billing`
+    /// (`default_shipping`) is the default one.
+    pub fn push_address(
+        &self,
+        addresses: &mut Vec<Record>,
+        default_billing: &mut Option<usize>,
+        default_shipping: &mut Option<usize>,
+        address: Record,
+    ) {
+        let flagged = |slot: usize| matches!(address.get(slot), Value::Bool(true));
+        if default_billing.is_none() && flagged(self.default_billing) {
+            *default_billing = Some(addresses.len());
+        }
+        if default_shipping.is_none() && flagged(self.default_shipping) {
+            *default_shipping = Some(addresses.len());
+        }
+        addresses.push(address);
+    }
+
+    /// The cart's `items_count` (its lines) and `items_qty` (their quantities; a line without
+    /// one counts 0), whatever the cart record said.
+    pub fn cart_counts(
+        &self,
+        cart: &mut [Value],
+        lines: &[Record],
+    ) -> Result<(), QuantityOverflow> {
+        let mut quantity: i64 = 0;
+        for line in lines {
+            if let Value::Int(qty) = line.get(self.cart_item_qty) {
+                quantity = quantity.checked_add(*qty).ok_or(QuantityOverflow)?;
+            }
+        }
+        if let Some(count) = cart.get_mut(self.cart_items_count) {
+            *count = Value::Int(lines.len() as i64);
+        }
+        if let Some(qty) = cart.get_mut(self.cart_items_qty) {
+            *qty = Value::Int(quantity);
+        }
+        Ok(())
+    }
+
+    /// An order line takes its order's `status` and `created_at` (§8), whatever it said.
+    pub fn line_from_order(&self, line: &mut [Value], order: &Record) {
+        if let Some(status) = line.get_mut(self.line_status) {
+            *status = order.get(self.order_status).clone();
+        }
+        if let Some(created_at) = line.get_mut(self.line_created_at) {
+            *created_at = order.get(self.order_created_at).clone();
+        }
     }
 }
 

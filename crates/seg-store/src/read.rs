@@ -21,6 +21,7 @@ use std::sync::Arc;
 use fallible_streaming_iterator::FallibleStreamingIterator;
 use rusqlite::{Rows, Statement};
 use seg_check::model::{ElementKind, CART_FIELDS};
+use seg_data::typing::Derived;
 use seg_data::{
     Batch, Catalog, Interner, Order, Product, ProductId, Profile, Record, Shape, Value,
 };
@@ -204,7 +205,7 @@ impl<'s> Reader<'s> {
             base,
             rows: rows.max(1),
             done: false,
-            slots: Slots::new(),
+            derived: Derived::new(),
         })
     }
 }
@@ -302,51 +303,6 @@ impl Cursor<'_> {
     }
 }
 
-/// Slots the reader fills that the layout does not name directly.
-struct Slots {
-    default_billing: usize,
-    default_shipping: usize,
-    cart_items_count: usize,
-    cart_items_qty: usize,
-    cart_item_qty: usize,
-    order_status: usize,
-    order_created_at: usize,
-    line_status: usize,
-    line_created_at: usize,
-    line_len: usize,
-}
-
-fn slot(kind: ElementKind, name: &str) -> usize {
-    kind.builtin_fields()
-        .iter()
-        .position(|(n, _)| *n == name)
-        .unwrap_or(usize::MAX)
-}
-
-fn cart_slot(name: &str) -> usize {
-    CART_FIELDS
-        .iter()
-        .position(|(n, _)| *n == name)
-        .unwrap_or(usize::MAX)
-}
-
-impl Slots {
-    fn new() -> Slots {
-        Slots {
-            default_billing: slot(ElementKind::Address, "default_billing"),
-            default_shipping: slot(ElementKind::Address, "default_shipping"),
-            cart_items_count: cart_slot("items_count"),
-            cart_items_qty: cart_slot("items_qty"),
-            cart_item_qty: slot(ElementKind::CartItem, "qty"),
-            order_status: slot(ElementKind::Order, "status"),
-            order_created_at: slot(ElementKind::Order, "created_at"),
-            line_status: slot(ElementKind::OrderLine, "status"),
-            line_created_at: slot(ElementKind::OrderLine, "created_at"),
-            line_len: ElementKind::OrderLine.builtin_fields().len(),
-        }
-    }
-}
-
 /// Customers in id order as batches; see the module docs. An iterator of `Result<Batch>`, or
 /// fill batches you keep with [`Batches::fill`].
 pub struct Batches<'r> {
@@ -365,7 +321,7 @@ pub struct Batches<'r> {
     base: Arc<Interner>,
     rows: usize,
     done: bool,
-    slots: Slots,
+    derived: Derived,
 }
 
 fn indexed(fields: &[Field]) -> impl Iterator<Item = (usize, &Field)> {
@@ -454,7 +410,7 @@ impl<'r> Batches<'r> {
         let layout = self.layout;
         let catalog = self.catalog;
         let id = profile.id.as_str();
-        let slots = &self.slots;
+        let derived = self.derived;
         let logged_in = profile.logged_in;
 
         // Addresses.
@@ -466,15 +422,12 @@ impl<'r> Batches<'r> {
             if !logged_in {
                 continue;
             }
-            let index = profile.addresses.len();
-            let flagged = |slot: usize| matches!(values.get(slot), Some(Value::Bool(true)));
-            if profile.default_billing.is_none() && flagged(slots.default_billing) {
-                profile.default_billing = Some(index);
-            }
-            if profile.default_shipping.is_none() && flagged(slots.default_shipping) {
-                profile.default_shipping = Some(index);
-            }
-            profile.addresses.push(record(values, None));
+            derived.push_address(
+                &mut profile.addresses,
+                &mut profile.default_billing,
+                &mut profile.default_shipping,
+                record(values, None),
+            );
         }
 
         // The cart and its lines; the counts are derived.
@@ -491,25 +444,14 @@ impl<'r> Batches<'r> {
             catalog,
             interner,
         )?;
-        let mut quantity: i64 = 0;
-        for line in &profile.cart_items {
-            if let Value::Int(qty) = line.get(slots.cart_item_qty) {
-                quantity = quantity
-                    .checked_add(*qty)
-                    .ok_or_else(|| StoreError::Corrupt {
-                        table: "cart_items".into(),
-                        key: format!("{id:?}"),
-                        column: "qty".into(),
-                        message: "the quantities add up to more than 64 bits hold".into(),
-                    })?;
-            }
-        }
-        if let Some(count) = cart.get_mut(slots.cart_items_count) {
-            *count = Value::Int(profile.cart_items.len() as i64);
-        }
-        if let Some(qty) = cart.get_mut(slots.cart_items_qty) {
-            *qty = Value::Int(quantity);
-        }
+        derived
+            .cart_counts(&mut cart, &profile.cart_items)
+            .map_err(|_| StoreError::Corrupt {
+                table: "cart_items".into(),
+                key: format!("{id:?}"),
+                column: "qty".into(),
+                message: "the quantities add up to more than 64 bits hold".into(),
+            })?;
         profile.cart = cart.into_boxed_slice();
 
         let wishlist = elements(
@@ -551,7 +493,8 @@ impl<'r> Batches<'r> {
                 next += 1;
             }
             if let Some((_, order)) = orders.get_mut(next).filter(|(p, _)| *p == position) {
-                let mut values = vec![Value::Missing; slots.line_len];
+                let mut values =
+                    vec![Value::Missing; ElementKind::OrderLine.builtin_fields().len()];
                 self.order_items.decode_into(
                     3,
                     slotted(&layout.order_line),
@@ -559,9 +502,7 @@ impl<'r> Batches<'r> {
                     id,
                     interner,
                 )?;
-                // Order lines carry their order's status and time (§8).
-                values[slots.line_status] = order.record.get(slots.order_status).clone();
-                values[slots.line_created_at] = order.record.get(slots.order_created_at).clone();
+                derived.line_from_order(&mut values, &order.record);
                 let product = product_of(&values, catalog, interner);
                 order.items.push(record(values, product));
             }
