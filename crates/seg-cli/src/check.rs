@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use seg_diag::{render, Diagnostic, Severity, Sources};
 
-use crate::project::{collect_seg_files, find_project, load_schema, read_and_parse, Project};
+use crate::project::{
+    collect_seg_files, find_project, load_schema, read_and_parse, schema_path, Project,
+};
 use crate::{usage_failure, Format, UsageError};
 
 pub fn run(schema: Option<&Path>, format: Format, paths: &[PathBuf]) -> u8 {
@@ -41,22 +43,7 @@ impl Outcome {
 pub fn check(schema: Option<&Path>, paths: &[PathBuf]) -> Result<Outcome, UsageError> {
     let files = collect_seg_files(paths)?;
     let project = find_project(&paths[0])?;
-    let schema_path = match (schema, &project) {
-        (Some(path), _) => path.to_path_buf(),
-        (None, Some(Project { schema: Some(schema), .. })) => schema.clone(),
-        (None, Some(Project { file, schema: None, .. })) => {
-            return Err(UsageError(format!(
-                "{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE",
-                file.display()
-            )))
-        }
-        (None, None) => {
-            return Err(UsageError(format!(
-                "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
-                paths[0].display()
-            )))
-        }
-    };
+    let schema_path = schema_path(schema, project.as_ref(), &paths[0])?;
     let mut sources = Sources::new();
     let (schema, schema_diagnostics) = load_schema(&schema_path, &mut sources)?;
     let parsed = read_and_parse(&files, &mut sources)?;

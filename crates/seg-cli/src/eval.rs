@@ -93,7 +93,7 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
     };
 
     let mut records = Records::new(input);
-    let spare = std::sync::Mutex::new(Vec::<Batch>::new());
+    let spare = pipeline::Spare::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let (mut failed, mut total) = (0usize, 0usize);
@@ -108,17 +108,11 @@ fn evaluate(options: Options) -> Result<u8, UsageError> {
             Ok((!raw.is_empty()).then_some(raw))
         },
         |raw| {
-            // Batches are reused from chunk to chunk: their columns keep their memory.
-            let batch = spare.lock().ok().and_then(|mut spare| spare.pop());
-            let loaded = match batch {
-                Some(batch) => loader.load_chunk_into(raw, batch),
-                None => loader.load_chunk(raw),
-            };
+            let batch = spare.take().unwrap_or_else(|| loader.batch());
+            let loaded = loader.load_chunk_into(raw, batch);
             let members = evaluator.evaluate(&loaded.batch, &catalog, as_of);
             let printed = printer.print(&loaded, &members);
-            if let Ok(mut spare) = spare.lock() {
-                spare.push(loaded.batch);
-            }
+            spare.put(loaded.batch);
             printed
         },
         |printed: Printed| {

@@ -132,15 +132,20 @@ pub enum Evaluator<'p> {
     Jit(Box<seg_jit::JitProgram<'p>>),
 }
 
-/// Every segment's membership for every row of a batch, segment-major.
-pub struct Members {
-    rows: usize,
-    bytes: Vec<bool>,
+/// Every segment's membership for every row of a batch.
+pub enum Members {
+    /// The interpreter's answers, segment-major.
+    Interp { rows: usize, bytes: Vec<bool> },
+    /// The JIT's, as it gives them.
+    Jit(seg_jit::Memberships),
 }
 
 impl Members {
     pub fn get(&self, segment: usize, row: usize) -> bool {
-        self.bytes[segment * self.rows + row]
+        match self {
+            Members::Interp { rows, bytes } => bytes[segment * rows + row],
+            Members::Jit(memberships) => memberships.get(segment, row),
+        }
     }
 }
 
@@ -181,20 +186,27 @@ impl<'p> Evaluator<'p> {
                         bytes[segment * rows + row] = member;
                     }
                 }
-                Members { rows, bytes }
+                Members::Interp { rows, bytes }
             }
-            Evaluator::Jit(jit) => {
-                let result = jit.evaluate_batch(batch, catalog, as_of);
-                let rows = batch.len();
-                let segments = result.segments();
-                let mut bytes = vec![false; rows * segments];
-                for segment in 0..segments {
-                    for row in 0..rows {
-                        bytes[segment * rows + row] = result.get(segment, row);
-                    }
-                }
-                Members { rows, bytes }
-            }
+            Evaluator::Jit(jit) => Members::Jit(jit.evaluate_batch(batch, catalog, as_of)),
+        }
+    }
+}
+
+/// Batches kept between jobs for their memory: a batch evaluated by a worker is filled again by
+/// the next job, its columns and element arrays keeping their capacity (allocating afresh per
+/// batch cost a third of a refresh).
+#[derive(Default)]
+pub struct Spare(Mutex<Vec<Batch>>);
+
+impl Spare {
+    pub fn take(&self) -> Option<Batch> {
+        self.0.lock().ok().and_then(|mut spare| spare.pop())
+    }
+
+    pub fn put(&self, batch: Batch) {
+        if let Ok(mut spare) = self.0.lock() {
+            spare.push(batch);
         }
     }
 }

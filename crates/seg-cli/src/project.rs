@@ -154,3 +154,29 @@ pub fn load_schema(
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
+
+/// The schema file: `--schema`, else the project's; an error says how to name one, `folder`
+/// being where a seg.toml was looked for.
+pub fn schema_path(
+    schema: Option<&Path>,
+    project: Option<&Project>,
+    folder: &Path,
+) -> Result<PathBuf, UsageError> {
+    match (schema, project) {
+        (Some(path), _) => Ok(path.to_path_buf()),
+        (None, Some(Project {
+            schema: Some(schema),
+            ..
+        })) => Ok(schema.clone()),
+        (None, Some(Project {
+            file, schema: None, ..
+        })) => Err(UsageError(format!(
+            "{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE",
+            file.display()
+        ))),
+        (None, None) => Err(UsageError(format!(
+            "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
+            display_path(folder)
+        ))),
+    }
+}

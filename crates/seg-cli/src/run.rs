@@ -122,19 +122,11 @@ fn refresh(options: Options) -> Result<u8, UsageError> {
         })
         .map_err(store_error)?;
     let mut evaluated = 0u64;
-    // Evaluated batches come back to be filled again: their columns keep their memory.
-    let spare = std::sync::Mutex::new(Vec::<Batch>::new());
-    let reuse = |batch: Batch| {
-        if let Ok(mut spare) = spare.lock() {
-            spare.push(batch);
-        }
-    };
+    let spare = pipeline::Spare::default();
     pipeline::in_order(
         || {
             let mut batch = spare
-                .lock()
-                .ok()
-                .and_then(|mut spare| spare.pop())
+                .take()
                 .unwrap_or_else(|| Batch::new(shape, base.clone()));
             let rows = batches.fill(&mut batch).map_err(store_error)?;
             Ok((rows > 0).then_some(batch))
@@ -151,7 +143,7 @@ fn refresh(options: Options) -> Result<u8, UsageError> {
                 })
                 .collect();
             let rows = batch.len();
-            reuse(batch);
+            spare.put(batch);
             (rows, ids)
         },
         |(rows, ids): (usize, Vec<Vec<String>>)| {

@@ -27,7 +27,7 @@ use seg_schema::Schema;
 use seg_store::gen::{GenOptions, Generator};
 use seg_store::Store;
 
-use crate::project::{display_path, find_project, load_schema};
+use crate::project::{display_path, find_project, load_schema, schema_path};
 use crate::{usage_failure, UsageError};
 
 /// Records per chunk: one transaction each.
@@ -83,26 +83,12 @@ fn schema_and_catalog(
         Some(project) => Some(project),
         None => find_project(Path::new("."))?,
     };
-    let schema_path = match (schema, &project) {
-        (Some(path), _) => path.to_path_buf(),
-        (None, Some(project)) => project.schema.clone().ok_or_else(|| {
-            UsageError(format!(
-                "{} names no schema: add `schema = \"schema.json\"` or pass --schema FILE",
-                project.file.display()
-            ))
-        })?,
-        (None, None) => {
-            let folder = match start.parent() {
-                Some(parent) if start.is_file() && !parent.as_os_str().is_empty() => parent,
-                Some(_) if start.is_file() => Path::new("."),
-                _ => start,
-            };
-            return Err(UsageError(format!(
-                "no attribute schema: pass --schema FILE, or put a seg.toml with `schema = \"schema.json\"` in {} or a folder above it",
-                display_path(folder)
-            )));
-        }
+    let folder = match start.parent() {
+        Some(parent) if start.is_file() && !parent.as_os_str().is_empty() => parent,
+        Some(_) if start.is_file() => Path::new("."),
+        _ => start,
     };
+    let schema_path = schema_path(schema, project.as_ref(), folder)?;
     let mut sources = Sources::new();
     let (schema, diagnostics) = load_schema(&schema_path, &mut sources)?;
     let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
