@@ -58,7 +58,7 @@ use seg_schema::{AttrType, Attribute, Entity, Schema};
 
 use crate::intern::Interner;
 use crate::layout::{Catalog, Order, Product, ProductId, Profile, Record, Value};
-use crate::typing::{option_set, Derived, Options};
+use crate::typing::{option_set, Derived, Options, DERIVED_CART, FROM_ORDER};
 
 /// A record that could not be loaded: where it is and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -658,11 +658,6 @@ pub(crate) struct ProfileReader<'s> {
     order_line: Vec<(usize, Field<'static>)>,
     derived: Derived,
 }
-
-/// The fields an order line copies from its order.
-const FROM_ORDER: [&str; 2] = ["status", "created_at"];
-/// The cart fields derived from its lines.
-const DERIVED_CART: [&str; 2] = ["items_count", "items_qty"];
 
 impl<'s> ProfileReader<'s> {
     /// Parses and loads one record's text; `line` is where it starts, for errors.

@@ -89,6 +89,11 @@ pub fn text(interner: &mut Interner, text: &str) -> Value {
     }
 }
 
+/// The fields an order line takes from its order (§8): never read from the line itself.
+pub const FROM_ORDER: [&str; 2] = ["status", "created_at"];
+/// The cart fields derived from its lines (§8): never read from the cart itself.
+pub const DERIVED_CART: [&str; 2] = ["items_count", "items_qty"];
+
 /// The facts §8 derives from what a profile holds, with the slots they live in.
 #[derive(Clone, Copy, Debug)]
 pub struct Derived {

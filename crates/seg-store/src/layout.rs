@@ -10,6 +10,9 @@
 use std::collections::HashMap;
 
 use seg_check::model::{ElementKind, CART_FIELDS};
+// What an order line takes from its order (`order_items` does not repeat it) and what a cart
+// derives from its lines (`carts` does not store it): seg-data's readings.
+use seg_data::typing::{DERIVED_CART, FROM_ORDER};
 use seg_schema::{AttrType, Entity, Schema};
 
 use crate::codec::Options;
@@ -22,11 +25,6 @@ pub const LAYOUT_VERSION: i64 = 1;
 /// SQLite's `application_id` header field of every Seg store: the bytes `SEGS`. A file
 /// without it is not a Seg store, whatever tables it holds.
 pub const APPLICATION_ID: i32 = 0x5345_4753;
-
-/// The fields an order line takes from its order, which `order_items` does not repeat.
-pub(crate) const FROM_ORDER: [&str; 2] = ["status", "created_at"];
-/// The cart fields derived from its lines, which `carts` does not store.
-pub(crate) const DERIVED_CART: [&str; 2] = ["items_count", "items_qty"];
 
 /// How one stored value is typed: its column, its type and, for selects, its options.
 #[derive(Debug)]
