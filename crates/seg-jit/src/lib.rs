@@ -250,14 +250,11 @@ impl Memberships {
 /// Segments ordered so that every segment comes after those it refers to (`in segment`).
 fn dependency_order(program: &Program) -> Result<Vec<usize>, String> {
     fn refs(node: &Node, out: &mut Vec<usize>) {
-        match node {
-            Node::Member(i) => out.push(*i as usize),
-            Node::And(items) | Node::Or(items) => items.iter().for_each(|n| refs(n, out)),
-            Node::Not(inner) => refs(inner, out),
-            Node::Quantified { body, .. } | Node::Single { body, .. } => refs(body, out),
-            Node::Aggregate { filter, .. } => refs(filter, out),
-            Node::Const(_) | Node::Test { .. } => {}
-        }
+        seg_ir::visit(node, None, &mut |node, _| {
+            if let Node::Member(i) = node {
+                out.push(*i as usize);
+            }
+        });
     }
     let count = program.segments.len();
     // 0 = not visited, 1 = on the path, 2 = placed.
